@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import type { DB } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * One handle for the whole app. `dialect` lets the few places that must differ (JSON access,
+ * bulk paths) choose; `sqlite` exposes the raw better-sqlite3 handle for the import fast path.
+ */
+export interface Store {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  sqlite?: Database.Database;
+  pool?: pg.Pool;
+  url: string;
+  close(): Promise<void>;
+}
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+// Timestamps come back as ISO strings on both dialects, and bigint counts as numbers, so the
+// services never see dialect-specific types.
+pg.types.setTypeParser(1184, (v) => new Date(v).toISOString()); // timestamptz
+pg.types.setTypeParser(1114, (v) => new Date(`${v}Z`).toISOString()); // timestamp
+pg.types.setTypeParser(20, (v) => Number(v)); // int8 (count(*))
+pg.types.setTypeParser(1700, (v) => Number(v)); // numeric
+
+export function openSqlite(file: string): Store {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    url: file,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+export function openPostgres(url: string, poolSize = 10): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that loses its server must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    pool,
+    url,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+export function openStore(opts: { databaseUrl: string | null; sqlitePath: string }): Store {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openSqlite(opts.sqlitePath);
+}

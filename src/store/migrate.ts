@@ -1,0 +1,38 @@
+import { sql } from 'kysely';
+import type { Store } from './db.ts';
+import * as m001 from './migrations/001_initial.ts';
+
+/**
+ * Migrations are registered in code (not discovered on disk) so the same list runs from the CLI,
+ * at embedded start-up and in tests. Each runs in its own transaction on both dialects.
+ */
+interface Migration {
+  name: string;
+  up: typeof m001.up;
+}
+
+export const migrations: Migration[] = [{ name: '001_initial', up: m001.up }];
+
+export async function migrate(store: Store): Promise<string[]> {
+  const { db, dialect } = store;
+  await db.schema
+    .createTable('schema_migrations')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('applied_at', 'text', (c) => c.notNull())
+    .execute();
+  const applied: string[] = [];
+  for (const m of migrations) {
+    const done = await db.transaction().execute(async (trx) => {
+      // Serialise concurrent migrators (several scaled processes starting together).
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7301001)`.execute(trx);
+      const row = await sql<{ name: string }>`select name from schema_migrations where name = ${m.name}`.execute(trx);
+      if (row.rows.length > 0) return false;
+      await m.up(trx as any, dialect);
+      await sql`insert into schema_migrations (name, applied_at) values (${m.name}, ${new Date().toISOString()})`.execute(trx);
+      return true;
+    });
+    if (done) applied.push(m.name);
+  }
+  return applied;
+}

@@ -1,0 +1,245 @@
+/**
+ * Row types as the services see them on both dialects: times are ISO-8601 UTC strings, flags are
+ * 0/1 integers, JSON columns are text on SQLite and jsonb on PostgreSQL (read them with `fromJson`).
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Json = ColumnType<unknown, string, string>;
+type Flag = number; // 0 | 1 on both dialects: one representation, no per-dialect coercion
+
+export interface BrandsTable {
+  id: string;
+  name: string;
+  colors: Json; // {primary, secondary, text, background, accent}
+  heading_font: string;
+  body_font: string;
+  logo_url: string | null;
+  voice: string;
+  from_name: string;
+  from_email: string;
+  reply_to: string | null;
+  postal_address: string;
+  default_language: string;
+  time_zone: string;
+  knowledge: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface MembershipsTable {
+  brand_id: string;
+  user_id: string;
+  role: 'manager' | 'editor' | 'commenter' | 'viewer';
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string; // sha256 of the cookie token: a leaked table cannot be replayed
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  prefix: string; // first characters of the secret, shown in lists so people can tell keys apart
+  key_hash: string;
+  scopes: Json;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string; // api key id or user id: keys of different callers never collide
+  key: string;
+  request_hash: string;
+  status_code: number | null; // null while the first request is still running
+  response_body: string | null;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  brand_id: string | null;
+  actor_type: 'user' | 'api_key' | 'system';
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: Json;
+  created_at: string;
+}
+
+export interface CustomFieldsTable {
+  id: string;
+  brand_id: string;
+  key: string;
+  label: string;
+  type: 'string' | 'number' | 'boolean' | 'date';
+  created_at: string;
+}
+
+export type ContactStatus = 'subscribed' | 'unsubscribed' | 'non-subscribed' | 'bounced' | 'complained';
+export type Validation = 'valid' | 'invalid' | 'risky' | 'unknown';
+
+export interface ContactsTable {
+  id: string;
+  brand_id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  country: string | null;
+  language: string | null;
+  time_zone: string | null;
+  status: ContactStatus;
+  consent_source: string | null;
+  consent_at: string | null;
+  validation: Validation;
+  validation_reason: string | null;
+  attributes: Json; // typed custom field values, keyed by custom_fields.key
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TagsTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  color: string;
+  description: string;
+  created_at: string;
+}
+
+export interface ContactTagsTable {
+  contact_id: string;
+  tag_id: string;
+  created_at: string;
+}
+
+export interface SegmentsTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  description: string;
+  filter: Json;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TopicsTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  description: string;
+  default_opt_in: Flag;
+  is_public: Flag;
+  created_at: string;
+}
+
+export interface ContactTopicsTable {
+  contact_id: string;
+  topic_id: string;
+  opted_in: Flag;
+  updated_at: string;
+}
+
+export interface SuppressionsTable {
+  id: string;
+  brand_id: string;
+  email: string;
+  reason: 'bounce' | 'complaint' | 'unsubscribe' | 'manual';
+  source: string;
+  created_at: string;
+}
+
+/**
+ * Everything that happened to a contact: engagement (received, opened, clicked, bounced,
+ * unsubscribed, complained — filled by delivery and tracking) and audience activity (created,
+ * imported, tag_added, status_changed…). Segments read the engagement types; the timeline reads all.
+ */
+export interface EventsTable {
+  id: string;
+  brand_id: string;
+  contact_id: string;
+  type: string;
+  campaign_id: string | null;
+  series_id: string | null;
+  occurred_at: string;
+  data: Json;
+}
+
+export interface ImportsTable {
+  id: string;
+  brand_id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  file_name: string;
+  file_path: string;
+  format: 'csv' | 'json';
+  options: Json;
+  size_bytes: number;
+  bytes_read: number;
+  rows_total: number;
+  rows_imported: number;
+  rows_updated: number;
+  rows_skipped: number;
+  rows_failed: number;
+  error: string | null;
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  queue: string;
+  payload: Json;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  backoff_ms: number;
+  dedupe_key: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface DB {
+  brands: BrandsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
+  audit_log: AuditLogTable;
+  custom_fields: CustomFieldsTable;
+  contacts: ContactsTable;
+  tags: TagsTable;
+  contact_tags: ContactTagsTable;
+  segments: SegmentsTable;
+  topics: TopicsTable;
+  contact_topics: ContactTopicsTable;
+  suppressions: SuppressionsTable;
+  events: EventsTable;
+  imports: ImportsTable;
+  jobs: JobsTable;
+}
+
+export type { Generated };
