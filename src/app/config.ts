@@ -13,7 +13,6 @@ export interface Config {
   sqlitePath: string;
   dataDir: string;
   publicUrl: string;
-  secret: string;
   importMaxBytes: number;
   mxLookup: boolean;
   apiRateLimitPerMinute: number;
@@ -70,8 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int('PORT', env.PORT, 3000, 1, 65535);
   const dbUrl = databaseUrl(env.DATABASE_URL);
   const dataDir = path.resolve(env.TIDINGS_DATA_DIR || './data');
-  const secret = env.TIDINGS_SECRET ?? '';
-  if (secret !== '' && secret.length < 32) throw new ConfigError('TIDINGS_SECRET', 'must be at least 32 characters');
   const logLevel = env.LOG_LEVEL || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `unknown level "${logLevel}" (fatal, error, warn, info, debug, trace, silent)`);
@@ -84,8 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqlitePath: path.resolve(env.TIDINGS_SQLITE_PATH || path.join(dataDir, 'tidings.db')),
     dataDir,
     publicUrl: publicUrl(env.TIDINGS_PUBLIC_URL, port),
-    // Empty means "generate one and keep it in the data dir" (see app/secret.ts).
-    secret,
     importMaxBytes: int('TIDINGS_IMPORT_MAX_MB', env.TIDINGS_IMPORT_MAX_MB, 1024, 1, 1_000_000) * 1024 * 1024,
     mxLookup: bool('TIDINGS_MX_LOOKUP', env.TIDINGS_MX_LOOKUP, false),
     apiRateLimitPerMinute: int('TIDINGS_API_RATE_LIMIT', env.TIDINGS_API_RATE_LIMIT, 600, 1, 1_000_000),

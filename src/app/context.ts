@@ -1,9 +1,15 @@
 import pino, { type Logger } from 'pino';
-import type { Config } from './config.ts';
+import { sql } from 'kysely';
+import { ConfigError, type Config } from './config.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import { BrandsService } from '../brands/service.ts';
+import { AudienceService } from '../audience/service.ts';
+import { createJobQueue } from '../jobs/service.ts';
+import type { JobQueue } from '../jobs/model.ts';
+import { SegmentsService } from '../audience/segments/service.ts';
+import { ImportService } from '../audience/import/service.ts';
 
 /**
  * The composition root: every service is built here, once, from the store and the clock, and
@@ -15,6 +21,11 @@ export interface AppContext {
   clock: Clock;
   log: Logger;
   brands: BrandsService;
+  audience: AudienceService;
+  segments: SegmentsService;
+  imports: ImportService;
+  /** Capabilities register their job handlers here while the context is built; any process may enqueue. */
+  jobs: JobQueue;
   /** Starts the job workers of this process (embedded runner or pg-boss); set by the jobs capability. */
   startWorkers?: () => Promise<void>;
   close(): Promise<void>;
@@ -32,16 +43,44 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const store = opts.store ?? openStore(config);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  await checkConnection(store, config);
   if (opts.migrate ?? config.mode === 'embedded') await migrate(store);
+  const jobs = createJobQueue(store, clock, log);
   const brands = new BrandsService(store, clock);
+  const audience = new AudienceService(store, clock, brands, { mxLookup: config.mxLookup, log });
+  const segments = new SegmentsService(store, clock, brands);
+  const imports = new ImportService({ store, clock, config, brands, audience, segments, jobs, log });
+  imports.registerJobs();
   return {
     config,
     store,
     clock,
     log,
     brands,
+    audience,
+    segments,
+    imports,
+    jobs,
+    // `serve --no-workers` passes workers: false; that process enqueues but never works jobs.
+    ...(config.workers ? { startWorkers: () => jobs.start() } : {}),
     close: async () => {
+      await jobs.stop();
+      await audience.idle();
       await store.close();
     },
   };
 }
+
+/** A reachable-but-wrong database is a configuration error too: say which variable to fix. */
+export async function checkConnection(store: Store, config: Config): Promise<void> {
+  try {
+    await sql`select 1`.execute(store.db);
+  } catch (err) {
+    await store.close().catch(() => {});
+    const variable = store.dialect === 'postgres' ? 'DATABASE_URL' : 'TIDINGS_SQLITE_PATH';
+    const where = store.dialect === 'postgres' ? redactUrl(config.databaseUrl ?? '') : config.sqlitePath;
+    throw new ConfigError(variable, `cannot open the database at ${where}: ${(err as Error).message}`);
+  }
+}
+
+const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');

@@ -112,3 +112,93 @@ export const SuppressionInput = z.object({
   reason: z.enum(SUPPRESSION_REASONS).default('manual'),
   source: z.string().max(200).optional(),
 });
+
+// ---- API shapes of the audience core (contacts, tags, topics, suppression, timeline) --------------
+
+export interface Tag {
+  id: string;
+  name: string;
+  color: string;
+  description: string;
+  /** Contacts carrying the tag. */
+  count: number;
+  createdAt: string;
+}
+
+export interface Topic {
+  id: string;
+  name: string;
+  description: string;
+  defaultOptIn: boolean;
+  isPublic: boolean;
+  /** Contacts whose effective preference is "in": their own choice, else the topic default. */
+  optedInCount: number;
+  createdAt: string;
+}
+
+export interface Suppression {
+  id: string;
+  email: string;
+  reason: SuppressionReason;
+  source: string;
+  createdAt: string;
+}
+
+/** One contact with everything the detail view shows. */
+export interface ContactDetail extends Contact {
+  topics: Array<{ id: string; name: string; optedIn: boolean }>;
+  /** Set when the contact's email is on the suppression list: sends skip them. */
+  suppression: Suppression | null;
+}
+
+/** Timeline entries written by the audience core; delivery and tracking add engagement types. */
+export const AUDIENCE_EVENT_TYPES = ['created', 'imported', 'updated', 'tag_added', 'tag_removed', 'status_changed', 'topic_changed', 'suppressed', 'unsuppressed'] as const;
+
+export interface TimelineEvent {
+  id: string;
+  type: string;
+  occurredAt: string;
+  campaignId: string | null;
+  seriesId: string | null;
+  data: Record<string, unknown>;
+}
+
+/** The contact filter of lists, counts and bulk actions (segments are the richer, saved kind). */
+export const ContactFilter = z.object({
+  /** Substring of email or name; a leading @ matches the email domain ("@acme.com"). */
+  search: z.string().trim().max(200).optional(),
+  status: z.enum(CONTACT_STATUSES).optional(),
+  /** Contacts with ANY of these tags. */
+  tagIds: z.array(z.string().max(100)).max(100).optional(),
+});
+export type ContactFilter = z.infer<typeof ContactFilter>;
+
+export const CONTACT_SORTS = ['created_at', 'email', 'last_name', 'updated_at'] as const;
+export type ContactSort = (typeof CONTACT_SORTS)[number];
+
+export const BULK_ACTIONS = ['tag', 'untag', 'delete', 'set_status'] as const;
+export const BULK_MAX_IDS = 10_000;
+
+export const BulkInput = z
+  .object({
+    action: z.enum(BULK_ACTIONS),
+    ids: z.array(z.string().max(100)).min(1).max(BULK_MAX_IDS).optional(),
+    filter: ContactFilter.optional(),
+    tagIds: z.array(z.string().max(100)).min(1).max(100).optional(),
+    status: z.enum(CONTACT_STATUSES).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.ids === undefined) === (b.filter === undefined)) ctx.addIssue({ code: 'custom', path: ['ids'], message: 'give either ids or filter' });
+    if ((b.action === 'tag' || b.action === 'untag') && !b.tagIds) ctx.addIssue({ code: 'custom', path: ['tagIds'], message: `is required for ${b.action}` });
+    if (b.action === 'set_status' && !b.status) ctx.addIssue({ code: 'custom', path: ['status'], message: 'is required for set_status' });
+  });
+export type BulkInput = z.infer<typeof BulkInput>;
+
+export const ContactListQuery = ContactFilter.extend({
+  sort: z.enum(CONTACT_SORTS).default('created_at'),
+  /** Default: newest first for the time sorts, A→Z for email and last name. */
+  order: z.enum(['asc', 'desc']).optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+export type ContactListQuery = z.input<typeof ContactListQuery>;

@@ -1,4 +1,11 @@
 import type { Command } from 'commander';
+import { registerAudienceCommands } from './audience.ts';
+import { registerImportCommands } from './import.ts';
+import { registerSegmentCommands } from './segments.ts';
 
 /** Capability command groups (audience, …) register here; main.ts holds the core ones. */
-export function registerCliCommands(_program: Command): void {}
+export function registerCliCommands(program: Command): void {
+  registerAudienceCommands(program);
+  registerImportCommands(program);
+  registerSegmentCommands(program);
+}

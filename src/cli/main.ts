@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig } from '../app/config.ts';
-import { createContext } from '../app/context.ts';
+import { checkConnection, createContext } from '../app/context.ts';
 import { buildWebIfMissing, serveHttp } from '../app/serve.ts';
 import { migrate } from '../store/migrate.ts';
 import { openStore } from '../store/db.ts';
@@ -63,7 +63,9 @@ program
   .command('migrate')
   .description('apply pending migrations')
   .action(async (_o, cmd) => {
-    const store = openStore(loadConfig());
+    const config = loadConfig();
+    const store = openStore(config);
+    await checkConnection(store, config);
     try {
       const applied = await migrate(store);
       print(cmd, { applied }, () => process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n'));

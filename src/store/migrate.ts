@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Store } from './db.ts';
 import * as m001 from './migrations/001_initial.ts';
+import * as m002 from './migrations/002_audience_indexes.ts';
+import * as m003 from './migrations/003_segment_indexes.ts';
+import * as m004 from './migrations/004_imports.ts';
 
 /**
  * Migrations are registered in code (not discovered on disk) so the same list runs from the CLI,
@@ -11,7 +14,12 @@ interface Migration {
   up: typeof m001.up;
 }
 
-export const migrations: Migration[] = [{ name: '001_initial', up: m001.up }];
+export const migrations: Migration[] = [
+  { name: '001_initial', up: m001.up },
+  { name: '002_audience_indexes', up: m002.up },
+  { name: '003_segment_indexes', up: m003.up },
+  { name: '004_imports', up: m004.up },
+];
 
 export async function migrate(store: Store): Promise<string[]> {
   const { db, dialect } = store;

@@ -185,7 +185,7 @@ export interface EventsTable {
 export interface ImportsTable {
   id: string;
   brand_id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
+  status: 'uploaded' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
   file_name: string;
   file_path: string;
   format: 'csv' | 'json';
@@ -202,6 +202,9 @@ export interface ImportsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  preview: Json; // 004 (nullable column; always written since)
+  checkpoint_row: number; // 004: last source row whose batch committed
+  results_bytes: number; // 004: bytes of results.csv written by committed batches
 }
 
 export interface JobsTable {
