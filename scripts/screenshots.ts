@@ -1,0 +1,291 @@
+/**
+ * Screenshots of every page of the web app at 1280×800, for reviewing the UI by eye.
+ *   node --import tsx scripts/screenshots.ts OUTDIR
+ * Starts a real server on a fresh SQLite store, seeds two brands with members and keys, and drives
+ * Chromium through the pages. Uses the built web app (run `npm run build:web` after UI changes).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { launchBrowser, startApp, type RunningApp } from '../test/helpers/browser.ts';
+import { ALL_SECTIONS } from '../web/src/sections.ts';
+
+const outDir = process.argv[2];
+if (!outDir) {
+  console.error('usage: node --import tsx scripts/screenshots.ts OUTDIR');
+  process.exit(2);
+}
+fs.mkdirSync(outDir, { recursive: true });
+
+const OWNER = { email: 'ada@acme.test', name: 'Ada Lovelace', password: 'correct horse battery' };
+
+const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40">
+<circle cx="20" cy="20" r="16" fill="#7c2d12"/><path d="M13 22c4-9 10-9 14 0" stroke="#fde68a" stroke-width="3" fill="none" stroke-linecap="round"/>
+<text x="44" y="27" font-family="Georgia, serif" font-size="20" font-weight="700" fill="#7c2d12">Acme Coffee</text></svg>`;
+
+/** Serves the seeded brand's logo, as a brand's own website would. */
+async function startLogoServer(): Promise<{ url: string; close(): void }> {
+  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(LOGO_SVG));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/logo.svg`, close: () => server.close() };
+}
+
+async function seed(app: RunningApp, logoUrl: string) {
+  const { brands } = app.ctx;
+  const { user, brand } = await brands.setup({
+    user: OWNER,
+    brand: {
+      name: 'Acme Coffee',
+      colors: { primary: '#b45309', secondary: '#0f766e', text: '#1f2937', background: '#fdf8f3', accent: '#e11d48' },
+      headingFont: 'Georgia, serif',
+      bodyFont: 'Helvetica, Arial, sans-serif',
+      logoUrl,
+      voice: 'Warm, direct and a little playful. Short sentences. We talk like a barista who knows your order.',
+      fromName: 'Acme Coffee',
+      fromEmail: 'hello@acme.test',
+      replyTo: 'team@acme.test',
+      postalAddress: '1 Bean Street\nPortland, OR 97201, USA',
+      timeZone: 'America/Los_Angeles',
+      knowledge: 'Free shipping over $40.\nSubscriptions ship every 2 or 4 weeks and can be paused anytime.\nSpring single-origins: Ethiopia Guji, Colombia Huila.',
+    },
+  });
+  const actor = { type: 'user' as const, id: user.id };
+  await brands.createBrand({ name: 'Northwind Tea', colors: { primary: '#0f766e' } }, { userId: user.id }, actor);
+  for (const [email, name, role] of [
+    ['grace@acme.test', 'Grace Hopper', 'editor'],
+    ['alan@acme.test', 'Alan Turing', 'viewer'],
+    ['katherine@acme.test', 'Katherine Johnson', 'commenter'],
+  ] as const) {
+    await brands.createUser({ email, name, password: 'another long password' });
+    await brands.setMember(brand.id, email, role, actor);
+  }
+  await brands.createApiKey(brand.id, { name: 'Website signup form', scopes: ['audience:write'] }, actor);
+  await brands.createApiKey(brand.id, { name: 'Analytics export', scopes: ['audience:read', 'campaign:read', 'series:read'] }, actor);
+  const old = await brands.createApiKey(brand.id, { name: 'Old Zapier hook', scopes: ['audience:read', 'audience:write'] }, actor);
+  await brands.revokeApiKey(brand.id, old.key.id, actor);
+  await seedAudience(app, brand.id, actor);
+}
+
+const PEOPLE = [
+  ['Maya', 'Okafor', 'NG'], ['Lukas', 'Schneider', 'DE'], ['Sofia', 'Rossi', 'IT'], ['Hiro', 'Tanaka', 'JP'], ['Emma', 'Dubois', 'FR'],
+  ['Noah', 'Williams', 'US'], ['Ava', 'Johnson', 'US'], ['Mateo', 'García', 'ES'], ['Freya', 'Lindqvist', 'SE'], ['Arjun', 'Mehta', 'IN'],
+  ['Chloe', 'Martin', 'CA'], ['Oliver', 'Smith', 'GB'], ['Isabela', 'Souza', 'BR'], ['Jonas', 'Berg', 'NO'], ['Zoe', 'Nguyen', 'AU'],
+  ['Liam', 'Murphy', 'IE'], ['Mia', 'Kowalski', 'PL'], ['Elias', 'Novak', 'CZ'], ['Lea', 'Huber', 'AT'], ['Daniel', 'Cohen', 'IL'],
+] as const;
+
+async function seedAudience(app: RunningApp, brandId: string, actor: { type: 'user'; id: string }) {
+  const { audience } = app.ctx;
+  const tag = async (name: string, color: string, description: string) => (await audience.createTag(brandId, { name, color, description })).id;
+  const customer = await tag('customer', '#12b886', 'Bought at least once');
+  const subscriber = await tag('subscription', '#4c6ef5', 'Has an active coffee subscription');
+  const wholesale = await tag('wholesale', '#fd7e14', 'Cafés and offices buying in bulk');
+  const fair = await tag('spring fair 2026', '#e64980', 'Signed up at our stand');
+  await tag('beta tasters', '#7950f2', 'Try new roasts before launch');
+  const news = await audience.createTopic(brandId, { name: 'Roastery news', description: 'New beans, behind the scenes, events', defaultOptIn: true, isPublic: true });
+  await audience.createTopic(brandId, { name: 'Deals', description: 'Discounts and limited offers', defaultOptIn: false, isPublic: true });
+  await audience.createTopic(brandId, { name: 'Wholesale updates', description: 'Price lists for business customers', defaultOptIn: false, isPublic: false });
+  await audience.createField(brandId, { key: 'favourite_roast', label: 'Favourite roast', type: 'string' });
+  await audience.createField(brandId, { key: 'orders', label: 'Orders', type: 'number' });
+  await audience.createField(brandId, { key: 'vip', label: 'VIP', type: 'boolean' });
+  const statuses = ['subscribed', 'subscribed', 'subscribed', 'non-subscribed', 'subscribed', 'unsubscribed', 'subscribed', 'bounced'] as const;
+  const tagSets = [[customer, subscriber], [customer], [fair], [wholesale, customer], [], [customer, subscriber, fair], [subscriber], [fair]];
+  for (const [i, [first, last, country]] of PEOPLE.entries()) {
+    const email = `${first}.${last}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '') + (i % 3 === 0 ? '@gmail.com' : '@example.com');
+    const c = await audience.createContact(
+      brandId,
+      {
+        email,
+        firstName: first,
+        lastName: last,
+        country,
+        status: statuses[i % statuses.length],
+        tagIds: tagSets[i % tagSets.length],
+        fields: { favourite_roast: ['Ethiopia Guji', 'Colombia Huila', 'House espresso'][i % 3], orders: (i * 7) % 23, vip: i % 5 === 0 },
+      },
+      actor,
+    );
+    if (i === 0) await audience.setTopicPreference(brandId, c.id, news.id, true, actor);
+  }
+  await audience.createContact(brandId, { email: 'info@mailinator.com', status: 'non-subscribed' }, actor);
+  await app.ctx.segments.create(
+    brandId,
+    {
+      name: 'Engaged European customers',
+      description: 'Subscribed customers in the EU who opened recently',
+      filter: {
+        op: 'and',
+        rules: [
+          { field: 'status', op: 'is', value: 'subscribed' },
+          { field: 'tags', op: 'any', value: [customer] },
+          { op: 'or', rules: ['DE', 'FR', 'IT', 'ES'].map((country) => ({ field: 'country', op: 'is', value: country })) },
+          { field: 'engagement', event: 'bounced', negate: true },
+        ],
+      },
+    },
+    actor,
+  );
+  await app.ctx.segments.create(brandId, { name: 'Wholesale', filter: { op: 'and', rules: [{ field: 'tags', op: 'any', value: [wholesale] }] } }, actor);
+  await audience.addSuppression(brandId, { email: 'ava.johnson@example.com', reason: 'manual', source: 'Asked by phone' }, actor);
+  await audience.addSuppression(brandId, { email: 'old.customer@example.org', reason: 'bounce', source: '550 5.1.1 user unknown' }, actor);
+  await audience.addSuppression(brandId, { email: 'angry@example.net', reason: 'complaint', source: 'Gmail feedback loop' }, actor);
+}
+
+/** Waits until the page has settled: no requests in flight and no loading placeholders. */
+async function settle(page: Page) {
+  await page.waitForLoadState('networkidle');
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
+  // Let images (the logo) finish decoding.
+  await page.evaluate(() => Promise.all(Array.from(document.images).map((img) => (img.complete ? null : img.decode().catch(() => null)))));
+}
+
+let counter = 0;
+const shots: string[] = [];
+async function shoot(page: Page, name: string) {
+  await settle(page);
+  const file = path.join(outDir, `${String(++counter).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  shots.push(file);
+}
+
+const app = await startApp();
+const logo = await startLogoServer();
+const browser = await launchBrowser({ baseUrl: app.baseUrl, viewport: { width: 1280, height: 800 } });
+const { page } = browser;
+try {
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Welcome to Tidings' }).waitFor();
+  await shoot(page, 'setup');
+  await page.getByLabel('Password', { exact: true }).fill('short');
+  await page.getByRole('button', { name: 'Create account and brand' }).click();
+  await page.getByText('Must be at least 10 characters').waitFor();
+  await shoot(page, 'setup-errors');
+
+  await seed(app, logo.url);
+  await page.goto('/sign-in');
+  await page.getByRole('heading', { name: 'Sign in to Tidings' }).waitFor();
+  await shoot(page, 'sign-in');
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Account menu' }).waitFor();
+
+  for (const section of ALL_SECTIONS) {
+    await page.goto(section.path);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await shoot(page, section.path.slice(1).replaceAll('/', '-'));
+  }
+
+  await page.goto('/audience/contacts');
+  await page.getByTestId('contact-maya.okafor@gmail.com').click();
+  await page.getByRole('heading', { name: 'Maya Okafor' }).waitFor();
+  await shoot(page, 'contact-detail');
+  await page.goto('/audience/contacts');
+  await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
+  await shoot(page, 'contacts-selected');
+  await page.getByRole('button', { name: 'Custom fields' }).click();
+  await page.getByRole('dialog').getByText('favourite_roast').waitFor();
+  await shoot(page, 'custom-fields');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Add contact' }).first().click();
+  await page.getByRole('dialog').waitFor();
+  await shoot(page, 'add-contact');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await page.goto('/audience/contacts?q=nobody-matches');
+  await page.getByText('No contacts match').waitFor();
+  await shoot(page, 'contacts-no-match');
+
+  await page.goto('/audience/segments');
+  await page.getByTestId('segment-Engaged European customers').click();
+  await page.getByTestId('segment-count').waitFor();
+  await shoot(page, 'segment-editor');
+  await page.goto('/audience/segments/new');
+  await page.getByTestId('segment-count').waitFor();
+  // The count follows the filter after a short pause; wait for the count of the edited filter.
+  const recount = page.waitForResponse((r) => r.url().endsWith('/api/v1/segments/count'));
+  await page.getByRole('button', { name: 'Add condition' }).click();
+  await recount;
+  await shoot(page, 'segment-new');
+
+  const csv = path.join(outDir, '..', `tidings-import-${process.pid}.csv`);
+  fs.writeFileSync(csv, 'E-Mail;Vorname;Nachname;Land;Lieblingsröstung;Tags\nanna.schmidt@example.de;Anna;Schmidt;DE;Espresso;customer\nbad-address;Ben;Meyer;DE;Filter;\nmaya.okafor@gmail.com;Maya;Okafor;NG;Guji;customer\n');
+  await page.goto('/audience/import');
+  await page.locator('input[type=file]').setInputFiles(csv);
+  await page.getByRole('button', { name: 'Start import' }).waitFor();
+  await shoot(page, 'import-mapping');
+  await page.getByRole('button', { name: 'Start import' }).click();
+  await page.getByText('Import finished').waitFor();
+  await shoot(page, 'import-done');
+  fs.rmSync(csv);
+
+  await page.goto('/settings/brand');
+  await page.getByLabel('Reply-To').fill('not an address');
+  await page.getByLabel('Primary', { exact: true }).fill('#7c3aed');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByText('Must be an email address').waitFor();
+  await shoot(page, 'brand-kit-errors');
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await shoot(page, 'brand-kit-bottom');
+
+  await page.goto('/settings/api-keys');
+  await page.getByRole('button', { name: 'Create API key' }).first().click();
+  await page.getByRole('dialog').getByLabel('Name').fill('Nightly CRM sync');
+  await shoot(page, 'api-key-create');
+  await page.getByRole('dialog').getByRole('button', { name: 'Create key' }).click();
+  await page.getByTestId('api-key-secret').waitFor();
+  await shoot(page, 'api-key-secret');
+  await page.getByRole('button', { name: 'I have copied it' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  await page.goto('/settings/members');
+  await page.getByRole('button', { name: 'Remove grace@acme.test' }).click();
+  await page.getByRole('dialog').waitFor();
+  await shoot(page, 'members-remove');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'Switch brand' }).click();
+  await page.getByRole('menu').waitFor();
+  await shoot(page, 'brand-switcher');
+  await page.getByRole('menuitem', { name: 'New brand' }).click();
+  await page.getByRole('dialog').waitFor();
+  await shoot(page, 'new-brand');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await page.getByRole('menu').waitFor();
+  await shoot(page, 'user-menu');
+  await page.keyboard.press('Escape');
+
+  await page.goto('/no/such/page');
+  await shoot(page, 'not-found');
+
+  // What a viewer sees: the kit read-only, manager-only pages explained rather than broken.
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.getByLabel('Email').fill('alan@acme.test');
+  await page.getByLabel('Password', { exact: true }).fill('another long password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Account menu' }).waitFor();
+  await page.goto('/settings/brand');
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await shoot(page, 'viewer-brand-kit');
+  await page.goto('/settings/api-keys');
+  await page.getByText('Not available to your role').waitFor();
+  await shoot(page, 'viewer-api-keys');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/settings/brand');
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await shoot(page, 'mobile-brand-kit');
+
+  console.log(shots.join('\n'));
+} finally {
+  await browser.close();
+  logo.close();
+  await app.close();
+}
