@@ -76,16 +76,19 @@ function contactFilter(dialect: Dialect, brandId: string, f: ContactFilter, use:
 
 /**
  * Sort keys, written exactly as the indexes of migration 002 so the planner walks an index instead
- * of sorting. A missing last name sorts as '' (first A→Z) on both dialects.
+ * of sorting. A missing last name sorts as '' (first A→Z) on both dialects. Ids are time-ordered
+ * (ULIDs) and a contact's created_at is the moment it was inserted, so "newest first" walks the
+ * (brand_id, id) index: one index less for every insert to maintain (migration 005).
  */
 const SORT_KEY: Record<ContactSort, Expression<string>> = {
-  created_at: sql.ref('contacts.created_at'),
+  created_at: sql.ref('contacts.id'),
   updated_at: sql.ref('contacts.updated_at'),
   email: sql.ref('contacts.email'),
   last_name: sql`coalesce(contacts.last_name, '')`,
 };
 
 export function sortValue(row: ContactRow, sort: ContactSort): string {
+  if (sort === 'created_at') return row.id;
   return sort === 'last_name' ? (row.last_name ?? '') : row[sort];
 }
 

@@ -531,7 +531,7 @@ export class AudienceService {
         if (rows.length === 0) return true;
         affected += await apply(trx, rows);
         const last = rows[rows.length - 1];
-        after = [last.created_at, last.id];
+        after = [sortValue(last, 'created_at'), last.id];
         return rows.length < BULK_BATCH;
       });
       if (done) return affected;

@@ -4,6 +4,7 @@ import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_audience_indexes.ts';
 import * as m003 from './migrations/003_segment_indexes.ts';
 import * as m004 from './migrations/004_imports.ts';
+import * as m005 from './migrations/005_lean_contact_writes.ts';
 
 /**
  * Migrations are registered in code (not discovered on disk) so the same list runs from the CLI,
@@ -19,6 +20,7 @@ export const migrations: Migration[] = [
   { name: '002_audience_indexes', up: m002.up },
   { name: '003_segment_indexes', up: m003.up },
   { name: '004_imports', up: m004.up },
+  { name: '005_lean_contact_writes', up: m005.up },
 ];
 
 export async function migrate(store: Store): Promise<string[]> {

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../../app/config.ts';
-import type { Store } from '../../store/db.ts';
+import { refreshStatistics, type Store } from '../../store/db.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { AuthContext } from '../../brands/model.ts';
 import { parseInput, type BrandsService } from '../../brands/service.ts';
@@ -268,7 +268,11 @@ export class ImportService {
       const outcome = await run.execute(async (p) => opts.onProgress?.(toImport({ ...base, ...checkpointColumns(p) })));
       if (outcome === 'done') {
         const done = await importsRepo.finish(this.db, importId, run.checkpoint.checkpointRow, { status: 'done', finished_at: this.now(), error: null, ...checkpointColumns(run.checkpoint) });
-        if (done) removeSource(row);
+        if (done) {
+          removeSource(row);
+          // Segment counts right after a large import need fresh planner statistics to pick good plans.
+          await refreshStatistics(this.deps.store);
+        }
       }
     } catch (err) {
       // A problem with the file or the plan does not go away by retrying; anything else (the
