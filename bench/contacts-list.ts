@@ -112,7 +112,8 @@ async function main() {
   const depth = Math.floor(CONTACTS / 2);
   for (const sort of CONTACT_SORTS) {
     const order = sort === 'created_at' || sort === 'updated_at' ? 'desc' : 'asc';
-    const key = sort === 'last_name' ? `coalesce(last_name, '')` : sort;
+    // Newest first walks the time-ordered ids (see SORT_KEY in src/audience/repo.ts).
+    const key = sort === 'last_name' ? `coalesce(last_name, '')` : sort === 'created_at' ? 'id' : sort;
     const offsetSql = `select * from contacts where brand_id = ? order by ${key} ${order}, id ${order} limit 51 offset ${depth}`;
     // The cursor of the row just before the OFFSET page: keyset and OFFSET fetch the same rows.
     const before = sqlite.prepare(`select ${key} as v, id from contacts where brand_id = ? order by ${key} ${order}, id ${order} limit 1 offset ${depth - 1}`).get(BRAND) as { v: string; id: string };

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,6 +19,29 @@ export interface Config {
   apiRateLimitPerMinute: number;
   logLevel: string;
   workers: boolean;
+  /** Signs tracking, unsubscribe and view-in-browser tokens. Embedded mode keeps a generated one in the data dir when unset. */
+  secret: string | null;
+  composer: ComposerConfig;
+  /** SMTP server for test sends (smtp://user:pass@host:port) until delivery providers are configured. */
+  smtpUrl: string | null;
+  /** DKIM key for signing outgoing mail (PEM text or a path to a PEM file). */
+  dkim: { domain: string; selector: string; privateKey: string } | null;
+  preflight: {
+    /** Link and image reachability checks make network requests: off unless enabled. */
+    online: boolean;
+    /** Let reachability checks fetch loopback/private addresses (tests, intranets); never by default. */
+    allowPrivateHosts: boolean;
+  };
+}
+
+export const COMPOSER_PROVIDERS = ['builtin', 'openai', 'anthropic'] as const;
+export interface ComposerConfig {
+  provider: (typeof COMPOSER_PROVIDERS)[number];
+  /** OpenAI-compatible servers (Ollama, llama.cpp, vLLM) or a proxy; null = the vendor's default. */
+  baseUrl: string | null;
+  apiKey: string | null;
+  model: string | null;
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +89,70 @@ function publicUrl(v: string | undefined, port: number): string {
   return value.replace(/\/+$/, '');
 }
 
+function httpUrl(name: string, v: string | undefined): string | null {
+  if (v === undefined || v.trim() === '') return null;
+  if (!z.url({ protocol: /^https?$/ }).safeParse(v.trim()).success) throw new ConfigError(name, `is not an http(s) URL: "${v}"`);
+  return v.trim().replace(/\/+$/, '');
+}
+
+function composerConfig(env: NodeJS.ProcessEnv): ComposerConfig {
+  const provider = (env.TIDINGS_COMPOSER || 'builtin').trim();
+  if (!(COMPOSER_PROVIDERS as readonly string[]).includes(provider)) {
+    throw new ConfigError('TIDINGS_COMPOSER', `unknown composer "${provider}" (${COMPOSER_PROVIDERS.join(', ')})`);
+  }
+  const apiKey = env.TIDINGS_COMPOSER_API_KEY?.trim() || null;
+  const baseUrl = httpUrl('TIDINGS_COMPOSER_BASE_URL', env.TIDINGS_COMPOSER_BASE_URL);
+  // A local OpenAI-compatible server (Ollama, llama.cpp) needs no key; the vendors' own APIs do.
+  if (provider !== 'builtin' && !apiKey && !baseUrl) {
+    throw new ConfigError('TIDINGS_COMPOSER_API_KEY', `is required for the ${provider} composer (or set TIDINGS_COMPOSER_BASE_URL for a local server)`);
+  }
+  return {
+    provider: provider as ComposerConfig['provider'],
+    baseUrl,
+    apiKey,
+    model: env.TIDINGS_COMPOSER_MODEL?.trim() || null,
+    timeoutMs: int('TIDINGS_COMPOSER_TIMEOUT_MS', env.TIDINGS_COMPOSER_TIMEOUT_MS, 60_000, 1_000, 600_000),
+  };
+}
+
+function secret(v: string | undefined): string | null {
+  if (v === undefined || v === '') return null;
+  if (v.length < 32) throw new ConfigError('TIDINGS_SECRET', `must be at least 32 characters (got ${v.length}); generate one with: openssl rand -hex 32`);
+  return v;
+}
+
+function smtpUrl(v: string | undefined): string | null {
+  if (v === undefined || v.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(v.trim());
+  } catch {
+    throw new ConfigError('TIDINGS_SMTP_URL', 'is not a valid URL (expected smtp://user:pass@host:587)');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('TIDINGS_SMTP_URL', `unsupported scheme "${url.protocol.replace(':', '')}" (expected smtp:// or smtps://)`);
+  return v.trim();
+}
+
+function dkim(env: NodeJS.ProcessEnv): Config['dkim'] {
+  const domain = env.TIDINGS_DKIM_DOMAIN?.trim();
+  const selector = env.TIDINGS_DKIM_SELECTOR?.trim();
+  const key = env.TIDINGS_DKIM_PRIVATE_KEY?.trim();
+  if (!domain && !selector && !key) return null;
+  if (!domain) throw new ConfigError('TIDINGS_DKIM_DOMAIN', 'is required when DKIM signing is configured');
+  if (!selector) throw new ConfigError('TIDINGS_DKIM_SELECTOR', 'is required when DKIM signing is configured');
+  if (!key) throw new ConfigError('TIDINGS_DKIM_PRIVATE_KEY', 'is required when DKIM signing is configured (PEM text or a file path)');
+  let pem = key;
+  if (!key.includes('-----BEGIN')) {
+    try {
+      pem = fs.readFileSync(key, 'utf8');
+    } catch {
+      throw new ConfigError('TIDINGS_DKIM_PRIVATE_KEY', `cannot read the key file "${key}"`);
+    }
+  }
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) throw new ConfigError('TIDINGS_DKIM_PRIVATE_KEY', 'is not a PEM private key');
+  return { domain, selector, privateKey: pem };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int('PORT', env.PORT, 3000, 1, 65535);
   const dbUrl = databaseUrl(env.DATABASE_URL);
@@ -86,5 +174,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiRateLimitPerMinute: int('TIDINGS_API_RATE_LIMIT', env.TIDINGS_API_RATE_LIMIT, 600, 1, 1_000_000),
     logLevel,
     workers: true,
+    secret: secret(env.TIDINGS_SECRET),
+    composer: composerConfig(env),
+    smtpUrl: smtpUrl(env.TIDINGS_SMTP_URL),
+    dkim: dkim(env),
+    preflight: {
+      online: bool('TIDINGS_PREFLIGHT_ONLINE', env.TIDINGS_PREFLIGHT_ONLINE, false),
+      allowPrivateHosts: bool('TIDINGS_PREFLIGHT_ALLOW_PRIVATE', env.TIDINGS_PREFLIGHT_ALLOW_PRIVATE, false),
+    },
   };
 }

@@ -1,3 +1,6 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { sql } from 'kysely';
 import { ConfigError, type Config } from './config.ts';
@@ -20,6 +23,8 @@ export interface AppContext {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** Key for signed tokens (tracking, unsubscribe, view in browser): TIDINGS_SECRET, or embedded mode's generated one. */
+  secret: string;
   brands: BrandsService;
   audience: AudienceService;
   segments: SegmentsService;
@@ -43,6 +48,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const store = opts.store ?? openStore(config);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const secret = resolveSecret(config);
   await checkConnection(store, config);
   if (opts.migrate ?? config.mode === 'embedded') await migrate(store);
   const jobs = createJobQueue(store, clock, log);
@@ -56,6 +62,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     store,
     clock,
     log,
+    secret,
     brands,
     audience,
     segments,
@@ -84,3 +91,26 @@ export async function checkConnection(store: Store, config: Config): Promise<voi
 }
 
 const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+/**
+ * Every process of a scaled deployment must sign and verify with the same key, so it has to be
+ * configured; a single embedded process keeps a random one in its data dir, made on first start.
+ */
+export function resolveSecret(config: Config): string {
+  if (config.secret) return config.secret;
+  if (config.mode === 'scaled') throw new ConfigError('TIDINGS_SECRET', 'is required in scaled mode (every process must share it); generate one with: openssl rand -hex 32');
+  const file = path.join(config.dataDir, 'secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const fresh = crypto.randomBytes(32).toString('hex');
+    // 'wx' fails if another process created it meanwhile; then that one's key is the key.
+    try {
+      fs.writeFileSync(file, fresh, { mode: 0o600, flag: 'wx' });
+      return fresh;
+    } catch {
+      return fs.readFileSync(file, 'utf8').trim();
+    }
+  }
+}

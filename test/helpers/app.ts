@@ -24,7 +24,7 @@ export interface TestApp {
 export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
   const store = await freshStore(dialect);
   const clock = new ManualClock(new Date());
-  const config = loadConfig({ TIDINGS_DATA_DIR: `/tmp/tidings-test-data-${process.pid}`, ...env });
+  const config = loadConfig({ TIDINGS_DATA_DIR: `/tmp/tidings-test-data-${process.pid}`, TIDINGS_SECRET: 'test-secret-0123456789abcdef0123456789abcdef', ...env });
   const ctx = await createContext(config, { store, clock, log: pino({ level: 'silent' }), migrate: false });
   const app = await buildServer(ctx, { webDist: null });
   const { user, brand } = await ctx.brands.setup({
