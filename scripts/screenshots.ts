@@ -149,6 +149,151 @@ async function shoot(page: Page, name: string) {
   shots.push(file);
 }
 
+const IMPORTED_HTML = `<!doctype html><html><head><title>Order shipped</title></head><body style="font-family:Arial,sans-serif">
+<h1>Your order is on its way</h1><p>Hi {{ contact.first_name | default: "there" }}, your beans left the roastery today.</p>
+<p><a href="https://bit.ly/track-acme">Track your parcel</a></p><img src="https://acme.test/parcel.png"></body></html>`;
+
+/** A screenshot of a passing state (a request in flight), taken without waiting for the page to settle. */
+async function shootNow(page: Page, name: string) {
+  const file = path.join(outDir, `${String(++counter).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  shots.push(file);
+}
+
+/**
+ * Opens the editor page fresh (Playwright's network-idle wait is unreliable after an in-app
+ * navigation that adds the sandboxed preview frame) and waits for the preview.
+ */
+async function reloadEditor(page: Page) {
+  await page.reload();
+  await page.getByTestId('email-preview').waitFor();
+}
+
+/** The sandboxed preview paints in its own process, a moment after its document loads. */
+async function shootEditor(page: Page, name: string) {
+  await page.getByTestId('email-preview').waitFor();
+  await page.waitForTimeout(400);
+  await shoot(page, name);
+}
+
+/** The emails pages: list, generation, the editor in its states, preflight, history, import. */
+async function emailShots(page: Page) {
+  const owner = await app.ctx.brands.findUserByEmail(OWNER.email);
+  const [membership] = await app.ctx.brands.membershipsOf(owner.id);
+  const auth = await app.ctx.brands.authForUser(owner.id, membership.brandId);
+
+  await page.goto('/emails');
+  await page.getByRole('button', { name: 'Generate from prompt' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('What should the email say?').fill('Spring sale: 20% off every single-origin coffee this weekend only, code SPRING20');
+  await dialog.getByRole('button', { name: /Advanced/ }).click();
+  await dialog.getByLabel('Audience').fill('Subscribers who bought in the last year');
+  await dialog.getByLabel('Offer').fill('20% off with code SPRING20');
+  await shoot(page, 'email-generate');
+  // Hold the request a moment so the progress state can be seen.
+  await page.route('**/api/v1/emails/generate', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await dialog.getByRole('button', { name: 'Generate email' }).click();
+  await dialog.getByText('Writing your email').waitFor();
+  await shootNow(page, 'email-generating');
+  await page.waitForURL(/\/emails\/eml_/);
+  await page.unroute('**/api/v1/emails/generate');
+  await reloadEditor(page);
+  await shootEditor(page, 'email-editor');
+
+  const outline = page.getByRole('region', { name: 'Email outline' });
+  await outline.getByRole('button', { name: /^Heading/ }).first().click();
+  await page.getByLabel('Heading text').fill('Fresh beans, fresh start');
+  await shootEditor(page, 'email-editor-block');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByTestId('save-state').getByText('Saved · version 2').waitFor();
+
+  await outline.getByRole('button', { name: /^Button/ }).first().click();
+  await page.getByLabel('Link').fill('not a link');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Must be an http(s) or mailto: URL').waitFor();
+  await shootEditor(page, 'email-editor-error');
+  await page.getByLabel('Link').fill('https://acme.test/spring');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByTestId('save-state').getByText('Saved · version 3').waitFor();
+
+  await page.locator('[aria-label="Mobile width (375 px)"]').click();
+  await page.getByRole('combobox', { name: 'Sample data' }).click();
+  await page.getByRole('option', { name: 'Hostile strings' }).click();
+  await shootEditor(page, 'email-editor-mobile-hostile');
+  await page.locator('[aria-label="Desktop width"]').click();
+  await page.getByRole('combobox', { name: 'Sample data' }).click();
+  await page.getByRole('option', { name: 'Full data' }).click();
+
+  await page.getByRole('radiogroup', { name: 'View' }).getByText('Code').click();
+  await page.getByRole('textbox', { name: 'MJML code' }).waitFor();
+  await shoot(page, 'email-editor-code');
+  await page.getByRole('radiogroup', { name: 'View' }).getByText('Preview').click();
+
+  await page.getByRole('button', { name: 'Make it shorter' }).click();
+  await page.getByTestId('composer-result').waitFor();
+  await shootEditor(page, 'email-composer-edit');
+
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Subject ideas' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Use this' }).first().waitFor();
+  await shoot(page, 'email-subject-ideas');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await shootEditor(page, 'email-settings');
+
+  await page.getByRole('button', { name: 'Send test' }).click();
+  await page.getByRole('dialog').getByLabel('Send to').waitFor();
+  await shoot(page, 'email-send-test');
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  await page.getByRole('tab', { name: 'Preflight' }).click();
+  await page.getByRole('button', { name: 'Run preflight' }).click();
+  await page.getByTestId('preflight-score').waitFor();
+  await shootEditor(page, 'email-preflight');
+  const locate = page.getByRole('button', { name: 'Locate' }).first();
+  if (await locate.count()) {
+    await locate.click();
+    await shootEditor(page, 'email-preflight-locate');
+  }
+  await page.getByRole('button', { name: 'Device previews' }).click();
+  await page.getByRole('dialog').getByAltText('600px light preview').waitFor({ timeout: 60_000 });
+  await shoot(page, 'email-device-previews');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'History' }).click();
+  await page.getByTestId('line-diff').waitFor();
+  await shoot(page, 'email-history');
+  await page.keyboard.press('Escape');
+
+  // A few more emails, so the list has something to show: an imported HTML email among them.
+  await app.ctx.composer.generate(auth, { brief: { prompt: 'Welcome new subscribers and point them to our three best sellers', purpose: 'welcome' } });
+  await app.ctx.composer.generate(auth, { brief: { prompt: 'Monthly newsletter: a new roast, a brewing tip and an event invite', purpose: 'newsletter' } });
+  const html = path.join(outDir, '..', `tidings-order-shipped-${process.pid}.html`);
+  fs.writeFileSync(html, IMPORTED_HTML);
+  await page.goto('/emails');
+  await page.getByRole('button', { name: 'Import' }).first().click();
+  await page.getByRole('dialog').waitFor();
+  await shoot(page, 'email-import');
+  await page.getByRole('dialog').locator('input[type=file]').setInputFiles(html);
+  await page.waitForURL(/\/emails\/eml_/);
+  await reloadEditor(page);
+  await page.getByRole('textbox', { name: 'HTML code' }).waitFor();
+  await shootEditor(page, 'email-editor-imported-html');
+  fs.rmSync(html);
+
+  await page.goto('/emails');
+  await page.getByRole('table').waitFor();
+  await shoot(page, 'emails-list');
+  await page.goto('/emails?q=nothing-like-this');
+  await page.getByText('No emails match').waitFor();
+  await shoot(page, 'emails-no-match');
+}
+
 const app = await startApp();
 const logo = await startLogoServer();
 const browser = await launchBrowser({ baseUrl: app.baseUrl, viewport: { width: 1280, height: 800 } });
@@ -264,6 +409,8 @@ try {
   await page.goto('/no/such/page');
   await shoot(page, 'not-found');
 
+  await emailShots(page);
+
   // What a viewer sees: the kit read-only, manager-only pages explained rather than broken.
   await page.getByRole('button', { name: 'Account menu' }).click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
@@ -277,11 +424,21 @@ try {
   await page.goto('/settings/api-keys');
   await page.getByText('Not available to your role').waitFor();
   await shoot(page, 'viewer-api-keys');
+  await page.goto('/emails');
+  await page.getByRole('table').getByRole('link').first().click();
+  await reloadEditor(page);
+  await shootEditor(page, 'viewer-email-editor');
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/settings/brand');
   await page.getByRole('heading', { level: 1 }).first().waitFor();
   await shoot(page, 'mobile-brand-kit');
+  await page.goto('/emails');
+  await page.getByRole('table').waitFor();
+  await shoot(page, 'mobile-emails');
+  await page.getByRole('table').getByRole('link').first().click();
+  await reloadEditor(page);
+  await shootEditor(page, 'mobile-email-editor');
 
   console.log(shots.join('\n'));
 } finally {

@@ -13,6 +13,10 @@ import { createJobQueue } from '../jobs/service.ts';
 import type { JobQueue } from '../jobs/model.ts';
 import { SegmentsService } from '../audience/segments/service.ts';
 import { ImportService } from '../audience/import/service.ts';
+import { EmailsService } from '../emails/service.ts';
+import { SmtpTransport } from '../emails/transport.ts';
+import { PreflightService } from '../preflight/service.ts';
+import { ComposerService, composerFor } from '../composer/service.ts';
 
 /**
  * The composition root: every service is built here, once, from the store and the clock, and
@@ -29,6 +33,9 @@ export interface AppContext {
   audience: AudienceService;
   segments: SegmentsService;
   imports: ImportService;
+  emails: EmailsService;
+  preflight: PreflightService;
+  composer: ComposerService;
   /** Capabilities register their job handlers here while the context is built; any process may enqueue. */
   jobs: JobQueue;
   /** Starts the job workers of this process (embedded runner or pg-boss); set by the jobs capability. */
@@ -57,6 +64,10 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const segments = new SegmentsService(store, clock, brands);
   const imports = new ImportService({ store, clock, config, brands, audience, segments, jobs, log });
   imports.registerJobs();
+  const testTransport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : null;
+  const emails = new EmailsService({ store, clock, brands, audience, config, secret, transport: testTransport });
+  const composer = new ComposerService({ composer: composerFor(config.composer), emails, brands });
+  const preflight = new PreflightService({ store, clock, config, secret, emails, audience, composer });
   return {
     config,
     store,
@@ -67,12 +78,16 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     audience,
     segments,
     imports,
+    emails,
+    preflight,
+    composer,
     jobs,
     // `serve --no-workers` passes workers: false; that process enqueues but never works jobs.
     ...(config.workers ? { startWorkers: () => jobs.start() } : {}),
     close: async () => {
       await jobs.stop();
       await audience.idle();
+      testTransport?.close();
       await store.close();
     },
   };

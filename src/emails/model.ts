@@ -211,3 +211,118 @@ export interface RenderedMessage {
   /** Extra headers: List-Unsubscribe, List-Unsubscribe-Post, Feedback-ID… */
   headers: Record<string, string>;
 }
+
+// ---- API inputs and shapes of the emails service (S3.1, S3.4) ----
+
+/** Objects that refuse unknown keys and say which ones, so a typo never passes silently. */
+const strict = <S extends z.ZodRawShape>(shape: S) =>
+  z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}` : undefined) });
+
+const language = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or pt-BR');
+const emailAddress = z.email('must be an email address').max(320);
+/** Code edited or imported as MJML or HTML. */
+export const EmailSource = z
+  .string()
+  .min(1, 'is required')
+  .refine((s) => Buffer.byteLength(s) <= LIMITS.sourceBytes, `must be at most ${LIMITS.sourceBytes / 1024 / 1024} MB`);
+
+const emailFields = {
+  name: z.string().trim().min(1, 'is required').max(LIMITS.name, `must be at most ${LIMITS.name} characters`),
+  subject: z.string().trim().max(LIMITS.subject, `must be at most ${LIMITS.subject} characters`),
+  preheader: z.string().trim().max(LIMITS.preheader, `must be at most ${LIMITS.preheader} characters`),
+  fromName: z.string().trim().min(1, 'is required').max(120),
+  fromEmail: emailAddress,
+  replyTo: emailAddress.nullable(),
+  category: z.enum(EMAIL_CATEGORIES),
+  language,
+  format: z.enum(EMAIL_FORMATS),
+  document: EmailDocument,
+  source: EmailSource,
+};
+
+/** POST /emails: only the name is required; the rest defaults from the brand kit. */
+export const EmailInput = strict({
+  ...emailFields,
+  subject: emailFields.subject.optional(),
+  preheader: emailFields.preheader.optional(),
+  fromName: emailFields.fromName.optional(),
+  fromEmail: emailFields.fromEmail.optional(),
+  replyTo: emailFields.replyTo.optional(),
+  category: emailFields.category.optional(),
+  language: emailFields.language.optional(),
+  format: emailFields.format.optional(),
+  document: emailFields.document.optional(),
+  source: emailFields.source.optional(),
+});
+export type EmailInput = z.infer<typeof EmailInput>;
+
+/** PATCH /emails/:id: any subset; `note` says why (kept on the version the change makes). */
+export const EmailPatch = strict({
+  name: emailFields.name.optional(),
+  subject: emailFields.subject.optional(),
+  preheader: emailFields.preheader.optional(),
+  fromName: emailFields.fromName.optional(),
+  fromEmail: emailFields.fromEmail.optional(),
+  replyTo: emailFields.replyTo.optional(),
+  category: emailFields.category.optional(),
+  language: emailFields.language.optional(),
+  format: emailFields.format.optional(),
+  document: emailFields.document.optional(),
+  source: emailFields.source.optional(),
+  note: z.string().trim().max(500).optional(),
+});
+export type EmailPatch = z.infer<typeof EmailPatch>;
+
+export const IMPORT_FORMATS = ['html', 'mjml', 'eml'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+/** POST /emails/import as JSON; the size limit is checked by the service (413, like an uploaded file). */
+export const ImportInput = strict({
+  name: emailFields.name.optional(),
+  format: z.enum(IMPORT_FORMATS),
+  content: z.string().min(1, 'is empty'),
+});
+export type ImportInput = z.infer<typeof ImportInput>;
+
+export const TEST_SEND_MAX = 10;
+export const TestSendInput = strict({
+  to: z.array(emailAddress).min(1, 'needs at least one address').max(TEST_SEND_MAX, `has at most ${TEST_SEND_MAX} addresses`),
+  contactId: z.string().max(100).optional(),
+});
+export type TestSendInput = z.infer<typeof TestSendInput>;
+
+export const PERSONAS = ['full', 'missing', 'hostile'] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+export const EmailListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+  search: z.string().trim().max(200).optional().describe('substring of the name or subject'),
+});
+export type EmailListQuery = z.input<typeof EmailListQuery>;
+
+/** The latest preflight report in brief, shown in email lists. */
+export interface PreflightSummary {
+  score: number;
+  critical: number;
+  important: number;
+  suggested: number;
+  at: string;
+}
+
+export type EmailSummary = Omit<Email, 'document' | 'source'> & { lastPreflight: PreflightSummary | null };
+export type EmailVersionSummary = Omit<EmailVersion, 'document' | 'source'>;
+
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+export interface DiffLine {
+  op: '=' | '+' | '-';
+  text: string;
+}
+/** Two versions compared: changed fields, and a line diff of their MJML or HTML. */
+export interface EmailDiff {
+  fields: FieldChange[];
+  lines: DiffLine[];
+}

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'idempotency_conflict'
   | 'csrf_failed'
+  | 'upstream'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -24,6 +25,8 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   idempotency_conflict: 422,
   csrf_failed: 403,
+  /** A service we call (an AI provider, …) failed or answered unusably. */
+  upstream: 502,
   internal: 500,
 };
 

@@ -5,6 +5,8 @@ import * as m002 from './migrations/002_audience_indexes.ts';
 import * as m003 from './migrations/003_segment_indexes.ts';
 import * as m004 from './migrations/004_imports.ts';
 import * as m005 from './migrations/005_lean_contact_writes.ts';
+import * as m006 from './migrations/006_emails.ts';
+import * as m007 from './migrations/007_preflight.ts';
 
 /**
  * Migrations are registered in code (not discovered on disk) so the same list runs from the CLI,
@@ -21,6 +23,8 @@ export const migrations: Migration[] = [
   { name: '003_segment_indexes', up: m003.up },
   { name: '004_imports', up: m004.up },
   { name: '005_lean_contact_writes', up: m005.up },
+  { name: '006_emails', up: m006.up },
+  { name: '007_preflight', up: m007.up },
 ];
 
 export async function migrate(store: Store): Promise<string[]> {

@@ -224,6 +224,55 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+/** 006: an email's latest content plus its unversioned metadata. */
+export interface EmailsTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  subject: string;
+  preheader: string;
+  from_name: string;
+  from_email: string;
+  reply_to: string | null;
+  category: 'marketing' | 'transactional';
+  language: string;
+  format: 'blocks' | 'mjml' | 'html';
+  document: Json | null; // EmailDocument when format is 'blocks'
+  source: string | null; // MJML or HTML otherwise
+  version: number;
+  last_preflight: Json | null; // summary of the latest preflight report, for lists
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 006: every saved state of an email's content. */
+export interface EmailVersionsTable {
+  email_id: string;
+  version: number;
+  subject: string;
+  preheader: string;
+  format: 'blocks' | 'mjml' | 'html';
+  document: Json | null;
+  source: string | null;
+  note: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** 007: the latest preflight report per email version (S4.1). */
+export interface PreflightReportsTable {
+  email_id: string;
+  version: number;
+  brand_id: string;
+  score: number;
+  critical: number;
+  important: number;
+  suggested: number;
+  report: Json; // PreflightReport
+  ran_at: string;
+}
+
 export interface DB {
   brands: BrandsTable;
   users: UsersTable;
@@ -243,6 +292,9 @@ export interface DB {
   events: EventsTable;
   imports: ImportsTable;
   jobs: JobsTable;
+  emails: EmailsTable;
+  email_versions: EmailVersionsTable;
+  preflight_reports: PreflightReportsTable;
 }
 
 export type { Generated };

@@ -17,6 +17,8 @@ import { TagsPage } from './pages/audience/TagsPage.tsx';
 import { TopicsPage } from './pages/audience/TopicsPage.tsx';
 import { SetupPage } from './pages/auth/SetupPage.tsx';
 import { SignInPage } from './pages/auth/SignInPage.tsx';
+import { EmailEditorPage } from './pages/emails/editor/EmailEditorPage.tsx';
+import { EmailsPage } from './pages/emails/EmailsPage.tsx';
 import { ApiKeysPage } from './pages/settings/ApiKeysPage.tsx';
 import { AuditLogPage } from './pages/settings/AuditLogPage.tsx';
 import { BrandKitPage } from './pages/settings/BrandKitPage.tsx';
@@ -32,6 +34,7 @@ const PAGES: Record<string, ReactNode> = {
   '/audience/segments': <SegmentsPage />,
   '/audience/topics': <TopicsPage />,
   '/audience/suppression': <SuppressionPage />,
+  '/emails': <EmailsPage />,
   '/settings/brand': <BrandKitPage />,
   '/settings/members': <MembersPage />,
   '/settings/api-keys': <ApiKeysPage />,
@@ -44,6 +47,7 @@ const sectionRoutes: RouteObject[] = [
   { path: '/audience/import/:importId', element: <ImportDetailPage /> },
   { path: '/audience/segments/new', element: <NewSegmentPage /> },
   { path: '/audience/segments/:segmentId', element: <SegmentPage /> },
+  { path: '/emails/:emailId', element: <EmailEditorPage /> },
 ];
 
 export const router = createBrowserRouter([

@@ -104,7 +104,7 @@ function authHeaders(method: Method): Record<string, string> {
 
 const NETWORK_ERROR = () => new ApiError(0, 'network', 'Cannot reach the Tidings server. Check your connection and try again.');
 
-async function send(method: Method, path: string, init: { body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Response> {
+export async function send(method: Method, path: string, init: { body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, { method, credentials: 'same-origin', body: init.body, headers: { accept: 'application/json', ...authHeaders(method), ...init.headers } });
@@ -121,7 +121,7 @@ function failed(status: number, path: string, text: string): ApiError {
   return toApiError(status, text ? safeJson(text) : null);
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const res = await send(method, path, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -145,7 +145,7 @@ async function download(path: string, fallbackName: string): Promise<void> {
 }
 
 /** Multipart upload with progress (fetch cannot report upload progress; XMLHttpRequest can). */
-function upload<T>(path: string, field: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
+export function upload<T>(path: string, field: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1${path}`);

@@ -1,0 +1,377 @@
+import * as cheerio from 'cheerio';
+import { Context, Output, Tag, TypeGuards, type Emitter, type Liquid, type TagToken, type Template, type TopLevelToken } from 'liquidjs';
+import type { Contact } from '../audience/model.ts';
+import type { Brand } from '../brands/model.ts';
+import { signToken, type TokenPayload } from '../tracking/tokens.ts';
+import { escapeHtml } from './blocks-mjml.ts';
+import { createLiquid, LiquidSegments, parseTopLevel } from './compile.ts';
+import type { CompiledEmail, RecipientData, RenderedMessage, RenderOptions } from './model.ts';
+
+/**
+ * Per-recipient rendering (S3.3). `prepareMessage` does all the parsing once per compiled email;
+ * `render` is then synchronous and cheap: no MJML, no CSS inlining, no HTML parsing.
+ *
+ * Links: at prepare time every href of the HTML is swapped for a Liquid-free mark and its URL
+ * (which may itself hold merge tags) is kept aside as link i; the text part gets the same marks
+ * where html-to-text wrote the URL, and a pixel mark goes before </body>. Per recipient, each
+ * link's URL is rendered once, checked (a merge value can never make a javascript: link) and, with
+ * tracking, replaced by a signed click URL; the marks are filled with the result. Merge tags in a
+ * URL see the recipient's data, not variables the body assigns with {% assign %}.
+ *
+ * Each part becomes a list of chunks: static text, merge tags, link and pixel marks. A distinct
+ * merge tag is evaluated once per recipient (when no Liquid control tag could change a value
+ * between two uses), so a render is mostly a string join plus the signed tokens. Control tags are
+ * rendered by liquidjs itself; marks inside them become `{% tidings_link i %}` tags.
+ */
+
+export interface RenderContext extends RenderOptions {
+  /** Signs tracking, unsubscribe, preferences and view-in-browser tokens. */
+  secret: string;
+  brand: Brand;
+}
+
+export interface PreparedMessage {
+  readonly compiled: CompiledEmail;
+  render(recipient: RecipientData, opts: RenderContext): RenderedMessage;
+}
+
+const REGISTER = 'tidings';
+/** Our own per-recipient URLs: never click-tracked. */
+type SystemLink = 'unsubscribe_url' | 'preferences_url' | 'view_in_browser_url';
+const SYSTEM_LINK = /^\{\{\s*(unsubscribe_url|preferences_url|view_in_browser_url)\s*\}\}$/;
+/** Characters a merge value must not bring into an email: controls and bidi overrides that disguise text. */
+const UNSAFE_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
+const SAFE_DYNAMIC_URL = /^(https?:\/\/|mailto:|tel:|#)/i;
+const MAX_TRACKED_URL = 2_000;
+
+/** What the tags read while one recipient renders. */
+interface RenderState {
+  htmlLinks: string[];
+  textLinks: string[];
+  pixel: string;
+}
+
+function stateTag(write: (state: RenderState, index: number) => string) {
+  return class extends Tag {
+    private readonly index: number;
+    constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
+      super(token, remainTokens, liquid);
+      this.index = Number(token.args.trim()) || 0;
+    }
+    render(ctx: Context, emitter: Emitter): void {
+      emitter.write(write(ctx.getRegister<RenderState>(REGISTER), this.index));
+    }
+  };
+}
+
+const HTML = createLiquid(true);
+const PLAIN = createLiquid(false);
+HTML.registerTag('tidings_link', stateTag((s, i) => s.htmlLinks[i] ?? '#'));
+HTML.registerTag('tidings_pixel', stateTag((s) => s.pixel));
+PLAIN.registerTag('tidings_link', stateTag((s, i) => s.textLinks[i] ?? ''));
+
+// ---- prepare ------------------------------------------------------------------------------
+
+interface Link {
+  /** The URL as written (may hold merge tags). */
+  source: string;
+  /** `source` escaped for an HTML attribute, for a static URL left as it is. */
+  htmlSource: string;
+  /** Set when the URL holds merge tags. */
+  part: Part | null;
+  /** Set when the URL is exactly one of our own per-recipient URLs. */
+  system: SystemLink | null;
+}
+
+type Chunk = string | { expr: number } | { link: number } | { pixel: true } | { tag: Template };
+
+/** A distinct merge tag (by source text and engine), evaluated at most once per recipient. */
+interface Expression {
+  index: number;
+  engine: Liquid;
+  template: Template;
+  /** The same evaluation without liquidjs's generator machinery, for the common simple forms. */
+  fast: FastEval | null;
+}
+
+/** A value as text, or undefined when only liquidjs itself can say how it prints. */
+type FastEval = (ctx: Context) => string | undefined;
+
+/** One part (subject, HTML, text) as chunks, evaluated with one engine. */
+interface Part {
+  engine: Liquid;
+  chunks: Chunk[];
+}
+
+export function prepareMessage(compiled: CompiledEmail): PreparedMessage {
+  const exprs = new Map<string, Expression>();
+  const { html, links } = markLinks(compiled.html, exprs);
+  const subject = toPart(PLAIN, compiled.subject, exprs);
+  const htmlPart = toPart(HTML, html, exprs);
+  const textPart = toPart(PLAIN, markTextLinks(compiled.text, links), exprs);
+  const parts = [subject, htmlPart, textPart, ...links.flatMap((l) => (l.part ? [l.part] : []))];
+  const shareValues = !parts.some((p) => p.chunks.some((c) => typeof c === 'object' && 'tag' in c));
+  return new Prepared(compiled, links, subject, htmlPart, textPart, [...exprs.values()], shareValues);
+}
+
+const LINK_MARK = (i: number) => `\uE002${i}\uE003`;
+const PIXEL_MARK = '\uE004';
+const MARKS = /\uE002(\d+)\uE003|\uE004/g;
+
+/** Swaps every href for a link mark (document order, like `compiled.links`) and puts the pixel mark before </body>. */
+function markLinks(compiledHtml: string, exprs: Map<string, Expression>): { html: string; links: Link[] } {
+  const liquid = new LiquidSegments();
+  const $ = cheerio.load(liquid.protect(compiledHtml));
+  const links: Link[] = [];
+  for (const a of $('a[href], area[href]').toArray()) {
+    const source = liquid.restore($(a).attr('href') ?? '').trim();
+    $(a).attr('href', LINK_MARK(links.push(linkOf(source, exprs)) - 1));
+  }
+  $('body').append(PIXEL_MARK);
+  return { html: liquid.restore($.html()), links };
+}
+
+function linkOf(source: string, exprs: Map<string, Expression>): Link {
+  const system = SYSTEM_LINK.exec(source)?.[1] as SystemLink | undefined;
+  const dynamic = !system && /\{\{|\{%/.test(source);
+  return { source, htmlSource: escapeHtml(source), system: system ?? null, part: dynamic ? toPart(PLAIN, source, exprs) : null };
+}
+
+/** html-to-text wrote each link's URL in document order: the same marks go there, found in turn. */
+function markTextLinks(text: string, links: Link[]): string {
+  let out = '';
+  let from = 0;
+  links.forEach((link, i) => {
+    if (link.source.length < 4 || !/[:{]/.test(link.source)) return; // "#", "" and relative paths are not printed as URLs
+    const at = text.indexOf(link.source, from);
+    if (at < 0) return;
+    out += text.slice(from, at) + LINK_MARK(i);
+    from = at + link.source.length;
+  });
+  return out + text.slice(from);
+}
+
+/** A part's source (with link and pixel marks) → chunks. */
+function toPart(engine: Liquid, source: string, exprs: Map<string, Expression>): Part {
+  const tagged = source.replace(MARKS, (_, i: string | undefined) => (i === undefined ? '{% tidings_pixel %}' : `{% tidings_link ${i} %}`));
+  const chunks: Chunk[] = [];
+  addTemplates(engine, parseTopLevel(engine, tagged), exprs, chunks);
+  return { engine, chunks };
+}
+
+function addStatic(chunks: Chunk[], s: string): void {
+  if (!s) return;
+  if (typeof chunks[chunks.length - 1] === 'string') chunks[chunks.length - 1] += s;
+  else chunks.push(s);
+}
+
+/** Top-level templates → chunks; outputs become expressions shared by every use of the same source. */
+function addTemplates(engine: Liquid, templates: Template[], exprs: Map<string, Expression>, chunks: Chunk[]): void {
+  for (const t of templates) {
+    const token = t.token;
+    if (TypeGuards.isHTMLToken(token)) {
+      addStatic(chunks, token.getContent());
+    } else if (TypeGuards.isOutputToken(token)) {
+      const key = `${engine === HTML ? 'h' : 'p'}${token.getText()}`;
+      if (!exprs.has(key)) exprs.set(key, { index: exprs.size, engine, template: t, fast: fastEval(engine, t) });
+      chunks.push({ expr: exprs.get(key)!.index });
+    } else if (TypeGuards.isTagToken(token) && token.name === 'tidings_link') {
+      chunks.push({ link: Number(token.args.trim()) });
+    } else if (TypeGuards.isTagToken(token) && token.name === 'tidings_pixel') {
+      chunks.push({ pixel: true });
+    } else {
+      chunks.push({ tag: t });
+    }
+  }
+}
+
+// ---- render -------------------------------------------------------------------------------
+
+class Prepared implements PreparedMessage {
+  private readonly needs: Record<SystemLink, boolean>;
+
+  constructor(
+    readonly compiled: CompiledEmail,
+    private readonly links: Link[],
+    private readonly subject: Part,
+    private readonly html: Part,
+    private readonly text: Part,
+    private readonly exprs: Expression[],
+    /** No control tags anywhere: a merge tag has the same value wherever it appears. */
+    private readonly shareValues: boolean,
+  ) {
+    const uses = (v: string) => compiled.variables.includes(v);
+    this.needs = {
+      unsubscribe_url: compiled.category === 'marketing' || uses('unsubscribe_url'),
+      preferences_url: uses('preferences_url'),
+      view_in_browser_url: uses('view_in_browser_url'),
+    };
+  }
+
+  render(recipient: RecipientData, opts: RenderContext): RenderedMessage {
+    const base = opts.baseUrl.replace(/\/+$/, '');
+    const ids = { messageId: recipient.messageId ?? '', contactId: recipient.contactId ?? '' };
+    const sign = (payload: TokenPayload) => signToken(opts.secret, payload);
+    const c = this.compiled;
+    const system: Record<SystemLink, string> = {
+      unsubscribe_url: this.needs.unsubscribe_url ? `${base}/u/${sign({ kind: 'unsubscribe', ...ids })}` : '',
+      preferences_url: this.needs.preferences_url ? `${base}/p/${sign({ kind: 'preferences', ...ids })}` : '',
+      view_in_browser_url: this.needs.view_in_browser_url ? `${base}/v/${sign({ kind: 'view', ...ids, emailId: c.emailId, version: c.version })}` : '',
+    };
+    const scope = { contact: contactScope(recipient), brand: brandScope(opts.brand), ...system, current_year: new Date().getUTCFullYear() };
+    const ctx = new Context(scope, HTML.options, {}, { liquid: HTML });
+
+    const state: RenderState = { htmlLinks: [], textLinks: [], pixel: '' };
+    const values: Array<string | undefined> = new Array(this.exprs.length);
+    // Tokens are base64url and dots: only the base URL needs escaping in HTML.
+    const htmlBase = escapeHtml(base);
+    const own = `${base}/`;
+    this.links.forEach((link, i) => {
+      const url = link.system ? system[link.system] : link.part ? safeDynamicUrl(this.renderPart(link.part, ctx, state, values)) : link.source;
+      if (opts.tracking && !link.system && /^https?:\/\//i.test(url) && !url.startsWith(own) && url.length <= MAX_TRACKED_URL) {
+        const token = sign({ kind: 'click', ...ids, link: i, url });
+        state.textLinks.push(`${base}/t/c/${token}`);
+        state.htmlLinks.push(`${htmlBase}/t/c/${token}`);
+      } else {
+        state.textLinks.push(url);
+        state.htmlLinks.push(link.system || link.part ? escapeHtml(url) : link.htmlSource);
+      }
+    });
+    if (opts.tracking) state.pixel = `<img src="${htmlBase}/t/o/${sign({ kind: 'open', ...ids })}" width="1" height="1" alt="" style="display:block;border:0">`;
+    ctx.setRegister(REGISTER, state);
+
+    const part = (p: Part) => this.renderPart(p, ctx, state, values);
+    const headers: Record<string, string> = {};
+    if (c.category === 'marketing') {
+      headers['List-Unsubscribe'] = `<${system.unsubscribe_url}>`;
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    }
+    if (recipient.campaignId) headers['Feedback-ID'] = `${recipient.campaignId}:${c.emailId}:${opts.brand.id}:tidings`;
+    return {
+      to: recipient.email,
+      from: c.from,
+      replyTo: c.replyTo,
+      // A merge value with a line break must not start a new header line.
+      subject: part(this.subject).replace(/\s+/g, ' ').trim(),
+      html: part(this.html),
+      text: part(this.text),
+      headers,
+    };
+  }
+
+  private renderPart(part: Part, ctx: Context, state: RenderState, values: Array<string | undefined>): string {
+    let out = '';
+    for (const chunk of part.chunks) {
+      if (typeof chunk === 'string') out += chunk;
+      else if ('expr' in chunk) out += this.value(chunk.expr, ctx, values);
+      else if ('link' in chunk) out += part.engine === HTML ? (state.htmlLinks[chunk.link] ?? '#') : (state.textLinks[chunk.link] ?? '');
+      else if ('pixel' in chunk) out += state.pixel;
+      else out += part.engine.renderSync([chunk.tag], ctx);
+    }
+    return out;
+  }
+
+  private value(index: number, ctx: Context, values: Array<string | undefined>): string {
+    const cached = this.shareValues ? values[index] : undefined;
+    if (cached !== undefined) return cached;
+    const { engine, template, fast } = this.exprs[index];
+    const v: string = fast?.(ctx) ?? engine.renderSync([template], ctx);
+    if (this.shareValues) values[index] = v;
+    return v;
+  }
+}
+
+/** Filters that take a value and constant arguments and return a plain value (no generators, no lookups). */
+const SIMPLE_FILTERS = new Set([
+  'default', 'escape', 'escape_once', 'url_encode', 'url_decode', 'upcase', 'downcase', 'capitalize', 'strip', 'lstrip', 'rstrip',
+  'strip_html', 'strip_newlines', 'newline_to_br', 'append', 'prepend', 'replace', 'replace_first', 'remove', 'remove_first', 'truncate', 'truncatewords',
+]);
+
+type FilterCall = (this: unknown, value: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * `{{ a.b | default: "x" | url_encode }}` — a variable path and simple filters with constant
+ * arguments — evaluated by calling liquidjs's own filter functions directly (and its output
+ * escape), skipping the generator machinery that dominates a render. Anything else, or a value
+ * that is not a string, number, boolean or nil, is left to `renderSync`.
+ */
+function fastEval(engine: Liquid, template: Template): FastEval | null {
+  if (!(template instanceof Output)) return null;
+  const escape = engine.options.outputEscape as FilterCall | undefined;
+  const filters = escape ? template.value.filters.slice(0, -1) : template.value.filters;
+  const [initial, ...more] = template.value.initial.postfix;
+  if (more.length || !TypeGuards.isPropertyAccessToken(initial) || initial.variable) return null;
+  if (!initial.props.every((p) => TypeGuards.isWordToken(p) || TypeGuards.isQuotedToken(p))) return null;
+  const path = initial.props.map((p) => String((p as { content: unknown }).content));
+  const calls: Array<{ fn: FilterCall; args: unknown[] }> = [];
+  for (const f of filters) {
+    const fn = engine.filters[f.name];
+    const args = f.args.map((a) => (Array.isArray(a) ? [a[0], constant(a[1])] : constant(a)));
+    if (!SIMPLE_FILTERS.has(f.name) || typeof fn !== 'function' || args.some((a) => a === NOT_CONSTANT || (Array.isArray(a) && a[1] === NOT_CONSTANT))) return null;
+    calls.push({ fn: fn as FilterCall, args });
+  }
+  return (ctx) => {
+    const self = { context: ctx, liquid: engine };
+    let v = ctx.getSync(path);
+    for (const c of calls) v = c.fn.call(self, v, ...c.args);
+    if (escape) v = escape.call(self, v);
+    if (typeof v === 'string') return v;
+    if (v === null || v === undefined) return '';
+    return typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  };
+}
+
+const NOT_CONSTANT = Symbol('not constant');
+
+function constant(token: unknown): unknown {
+  return TypeGuards.isQuotedToken(token) || TypeGuards.isNumberToken(token) || TypeGuards.isLiteralToken(token) ? (token as { content: unknown }).content : NOT_CONSTANT;
+}
+
+/** A URL built from merge values is used only if it is still a web, mail or phone link. */
+function safeDynamicUrl(rendered: string): string {
+  const url = rendered.trim();
+  return SAFE_DYNAMIC_URL.test(url) ? url : '#';
+}
+
+function clean(value: unknown): unknown {
+  return typeof value === 'string' && value.search(UNSAFE_CHARS) >= 0 ? value.replace(UNSAFE_CHARS, '') : value;
+}
+
+function contactScope(recipient: RecipientData): Record<string, unknown> {
+  const out: Record<string, unknown> = { email: recipient.email };
+  for (const [k, v] of Object.entries(recipient.contact)) out[k] = clean(v);
+  return out;
+}
+
+function brandScope(brand: Brand): Record<string, unknown> {
+  return {
+    name: brand.name,
+    // One line: the address sits inside a sentence-sized footer and newlines would be lost in HTML anyway.
+    postal_address: brand.postalAddress.trim().replace(/\s*\n\s*/g, ', '),
+    from_name: brand.fromName,
+    from_email: brand.fromEmail,
+    reply_to: brand.replyTo ?? brand.fromEmail,
+    logo_url: brand.logoUrl ?? '',
+  };
+}
+
+/** A contact as merge-tag data: snake_case standard fields, then custom fields by key (standard names win). */
+export function recipientFromContact(contact: Contact, ids: { messageId?: string; campaignId?: string } = {}): RecipientData {
+  const fullName = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
+  return {
+    contactId: contact.id,
+    email: contact.email,
+    contact: {
+      ...contact.fields,
+      email: contact.email,
+      first_name: contact.firstName,
+      last_name: contact.lastName,
+      full_name: fullName || null,
+      country: contact.country,
+      language: contact.language,
+      phone: contact.phone,
+      time_zone: contact.timeZone,
+    },
+    ...ids,
+  };
+}
