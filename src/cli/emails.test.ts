@@ -80,6 +80,36 @@ describe('emails CLI (embedded SQLite)', () => {
     expect(rendered.html).toContain('Hi Ann,');
   });
 
+  it('generates, edits and suggests subjects with the builtin composer', async () => {
+    const generated = await json('emails', 'generate', 'Welcome email for new subscribers', '--tone', 'friendly');
+    expect(generated).toMatchObject({ format: 'blocks', version: 1, category: 'marketing' });
+    const edited = await tidings(['emails', 'edit', generated.id, 'make', 'it', 'shorter']);
+    expect(edited.stdout).toMatch(new RegExp(`^Saved version 2 of .+ \\(${generated.id}\\)\n`));
+    const subjects = await json('emails', 'subjects', generated.id, '--count', '2');
+    expect(subjects.subjects).toHaveLength(2);
+  });
+
+  it('preflights: findings by severity with their fixes, exit code 3 on a critical finding, --fix', async () => {
+    // The CLI brand has no postal address: every marketing email misses it.
+    const long = await json('emails', 'create', '--name', 'Long', '--subject', 'Everything you need to know about our brand new spring collection of linen shirts');
+    const human = await tidings(['emails', 'preflight', long.id]);
+    expect(human.code, human.stderr).toBe(3);
+    expect(human.stdout).toMatch(/^Preflight of version 1: score \d+\/100, [1-9]\d* critical, \d+ important, \d+ suggested\nSpam: (SpamAssassin|heuristic) /);
+    expect(human.stdout).toMatch(/\nCRITICAL\n(.*\n)*  compliance\.postal-address: The brand has no postal address/);
+    expect(human.stdout).toContain(`--fix subject.shorten`);
+
+    const fixed = await tidings(['--json', 'emails', 'preflight', long.id, '--fix', 'subject.shorten']);
+    expect(fixed.code).toBe(3);
+    const report = JSON.parse(fixed.stdout);
+    expect(report).toMatchObject({ emailId: long.id, version: 2 });
+    expect(report.findings.map((f: { id: string }) => f.id)).not.toContain('subject.length');
+    expect((await json('emails', 'show', long.id)).subject.length).toBeLessThan(60);
+
+    const unknown = await tidings(['emails', 'preflight', long.id, '--fix', 'make.it.pop']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/Allowed choices are images\.add-alt/);
+  }, 180_000); // five processes, two of them running SpamAssassin
+
   it('test-sends through TIDINGS_SMTP_URL, and says to set it when missing', async () => {
     const unconfigured = await tidings(['emails', 'test-send', welcome.id, '--to', 'qa@example.com']);
     expect(unconfigured.code).toBe(1);

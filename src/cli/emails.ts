@@ -5,11 +5,13 @@ import { EMAIL_CATEGORIES, LIMITS, PERSONAS, type Email, type EmailSummary } fro
 import { tooLarge } from '../emails/import.ts';
 import { notFound } from '../shared/errors.ts';
 import { commandGroup } from './audience.ts';
+import { FIX_IDS, SEVERITIES, type PreflightReport } from '../preflight/model.ts';
 import { cliAuth, print, table, withContext } from './common.ts';
+import { registerComposerCommands } from './composer.ts';
 
 /**
- * `tidings emails …`: thin commands over the EmailsService the API uses. Other capabilities
- * (composer, preflight) add their subcommands to the same group through `commandGroup`.
+ * `tidings emails …`: thin commands over the services the API uses (emails, preflight); the
+ * Composer's commands (generate, edit, subjects) join the same group.
  */
 
 const summaryRow = (e: EmailSummary) => ({
@@ -54,7 +56,8 @@ function readImportFile(file: string): Buffer {
 }
 
 export function registerEmailCommands(program: Command): void {
-  const emails = commandGroup(program, 'emails', 'emails: create, import, render, test-send');
+  const emails = commandGroup(program, 'emails', 'emails: generate, edit, import, render, preflight, test-send');
+  registerComposerCommands(emails);
 
   emails
     .command('list')
@@ -165,4 +168,33 @@ export function registerEmailCommands(program: Command): void {
         });
       }),
     );
+
+  emails
+    .command('preflight <id>')
+    .description('check the current version as it would be sent: findings by severity, score and spam score (exit code 3 when a critical finding remains)')
+    .option('--online', 'also check that links and images answer (makes network requests)')
+    .addOption(new Option('--fix <fixId>', 'apply a one-click fix as a new version, then check again').choices(FIX_IDS))
+    .action(async (id, o, cmd) =>
+      withContext(async (ctx) => {
+        const auth = await cliAuth(ctx, cmd);
+        const report = o.fix ? (await ctx.preflight.applyFix(auth, id, { fixId: o.fix })).report : await ctx.preflight.run(auth, id, o.online ? { online: true } : {});
+        print(cmd, report, () => showReport(report));
+        // Like a linter: a script can stop on a critical finding.
+        if (report.counts.critical > 0) process.exitCode = 3;
+      }),
+    );
+}
+
+function showReport(r: PreflightReport): void {
+  const spam = r.spam.engine === 'spamassassin' ? `SpamAssassin ${r.spam.score} (spam at ${r.spam.threshold})` : `heuristic ${r.spam.score} (${r.spam.note ?? 'SpamAssassin not installed'})`;
+  process.stdout.write(`Preflight of version ${r.version}: score ${r.score}/100, ${r.counts.critical} critical, ${r.counts.important} important, ${r.counts.suggested} suggested\nSpam: ${spam}\n`);
+  for (const severity of SEVERITIES) {
+    const findings = r.findings.filter((f) => f.severity === severity);
+    if (!findings.length) continue;
+    process.stdout.write(`\n${severity.toUpperCase()}\n`);
+    for (const f of findings) {
+      const where = [f.location.blockId && `block ${f.location.blockId}`, f.location.persona && `persona ${f.location.persona}`].filter(Boolean).join(', ');
+      process.stdout.write(`  ${f.id}: ${f.message}${where ? ` [${where}]` : ''}\n    fix: ${f.fix}${f.autofix ? ` (tidings emails preflight ${r.emailId} --fix ${f.autofix.id})` : ''}\n`);
+    }
+  }
 }

@@ -52,6 +52,20 @@ describe('documentToMjml', () => {
     expect($('.mj-column-per-33-333333333333336, [class*="mj-column-per-33"]').length).toBe(3);
   });
 
+  it('marks every block in the compiled HTML with its id, around what the block shows', async () => {
+    const { html } = await mjml2html(documentToMjml(doc(EVERY_BLOCK), META), { validationLevel: 'strict' });
+    const $ = cheerio.load(html);
+    const ids = (b: Block): string[] => (b.type === 'columns' ? [b.id, ...b.columns.flatMap((c) => c.blocks.flatMap(ids))] : [b.id]);
+    for (const id of EVERY_BLOCK.flatMap(ids)) expect($(`.tidings-block-${id}`).length, id).toBeGreaterThan(0);
+    expect($('.tidings-block-h1 h1').text()).toContain('Hello');
+    expect($('.tidings-block-bt a').text().trim()).toBe('Shop now');
+    expect($('.tidings-block-im img').attr('src')).toBe('https://cdn.example.com/hero.png');
+    expect($('.tidings-block-ft [data-tidings-footer]').length).toBe(1);
+    expect($('.tidings-block-cl .tidings-block-c2 img').attr('alt')).toBe('Right');
+    // Markers are classes only: no inline style or attribute a mail client could act on.
+    expect(html).not.toMatch(/data-block-id|tidings-block-[\w-]+\s*[{:]/);
+  });
+
   it('puts title, preview, language, direction and the colour-scheme meta in the head', () => {
     const mjml = documentToMjml(doc([EVERY_BLOCK[0]]), { ...META, language: 'he' });
     expect(mjml).toContain('<mjml lang="he" dir="rtl">');

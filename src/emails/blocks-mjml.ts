@@ -16,6 +16,14 @@ export interface MjmlMeta {
 /** Marks the footer block's container so the compiler puts the postal address and unsubscribe links inside it. */
 export const FOOTER_ATTRIBUTE = 'data-tidings-footer';
 
+/**
+ * Every block's wrapper in the compiled HTML carries the class `tidings-block-<block id>`, so a
+ * preflight finding on an element can name its block (and the editor select it). A class, not a
+ * data attribute: MJML passes it through (`css-class`) and mail clients ignore unknown classes.
+ */
+export const BLOCK_CLASS_PREFIX = 'tidings-block-';
+const blockClass = (block: { id: string }) => `css-class="${BLOCK_CLASS_PREFIX}${block.id}"`;
+
 const HEADING_SIZE = { 1: 28, 2: 22, 3: 18 } as const;
 const DARK_LABEL = '#111827';
 const LIGHT_LABEL = '#ffffff';
@@ -102,7 +110,7 @@ function sectionMjml(section: Section, style: Style): string {
     const first = group[0];
     if (first?.type === 'columns') {
       const columns = first.columns.map((c) => `<mj-column>${c.blocks.map((b) => leafMjml(b, style)).join('\n')}</mj-column>`);
-      return `${open}\n${columns.join('\n')}\n</mj-section>`;
+      return `${open.replace('>', ` ${blockClass(first)}>`)}\n${columns.join('\n')}\n</mj-section>`;
     }
     return `${open}\n<mj-column>\n${group.map((b) => blockMjml(b as Exclude<Block, { type: 'columns' }>, style)).join('\n')}\n</mj-column>\n</mj-section>`;
   });
@@ -113,7 +121,7 @@ function sectionMjml(section: Section, style: Style): string {
 function blockMjml(block: Exclude<Block, { type: 'columns' }>, style: Style): string {
   if (block.type === 'footer') {
     const text = block.text ? inlineMarkup(block.text, style) : '';
-    return `<mj-text font-size="12px" line-height="1.5" color="${style.muted}" align="center" padding="16px 24px"><div ${FOOTER_ATTRIBUTE}="">${text}</div></mj-text>`;
+    return `<mj-text ${blockClass(block)} font-size="12px" line-height="1.5" color="${style.muted}" align="center" padding="16px 24px"><div ${FOOTER_ATTRIBUTE}="">${text}</div></mj-text>`;
   }
   return leafMjml(block, style);
 }
@@ -123,44 +131,44 @@ function leafMjml(block: LeafBlock, style: Style): string {
   switch (block.type) {
     case 'heading': {
       const size = HEADING_SIZE[block.level];
-      return `<mj-text font-family="${attr(theme.headingFont)}" font-size="${size}px" line-height="1.25" font-weight="700" align="${align(block.align, style)}"><h${block.level} style="margin:0;font-size:${size}px;line-height:1.25;font-weight:700">${inlineMarkup(block.text, style)}</h${block.level}></mj-text>`;
+      return `<mj-text ${blockClass(block)} font-family="${attr(theme.headingFont)}" font-size="${size}px" line-height="1.25" font-weight="700" align="${align(block.align, style)}"><h${block.level} style="margin:0;font-size:${size}px;line-height:1.25;font-weight:700">${inlineMarkup(block.text, style)}</h${block.level}></mj-text>`;
     }
     case 'text':
-      return `<mj-text align="${align(block.align, style)}">${inlineMarkup(block.text, style)}</mj-text>`;
+      return `<mj-text ${blockClass(block)} align="${align(block.align, style)}">${inlineMarkup(block.text, style)}</mj-text>`;
     case 'button': {
       const bg = block.color ?? theme.primary;
-      return `<mj-button href="${attr(block.url)}" background-color="${bg}" color="${labelColor(bg)}" align="${align(block.align, style)}">${escapeHtml(block.text)}</mj-button>`;
+      return `<mj-button ${blockClass(block)} href="${attr(block.url)}" background-color="${bg}" color="${labelColor(bg)}" align="${align(block.align, style)}">${escapeHtml(block.text)}</mj-button>`;
     }
     case 'image':
       return imageMjml(block, style);
     case 'divider':
-      return `<mj-divider border-color="${block.color ?? style.rule}" />`;
+      return `<mj-divider ${blockClass(block)} border-color="${block.color ?? style.rule}" />`;
     case 'spacer':
-      return `<mj-spacer height="${block.height}px" />`;
+      return `<mj-spacer ${blockClass(block)} height="${block.height}px" />`;
     case 'list': {
       const tag = block.ordered ? 'ol' : 'ul';
       const indent = style.dir === 'rtl' ? 'padding:0 24px 0 0' : 'padding:0 0 0 24px';
       const items = block.items.map((item) => `<li style="margin:0 0 8px 0">${inlineMarkup(item, style)}</li>`).join('');
-      return `<mj-text><${tag} style="margin:0;${indent}">${items}</${tag}></mj-text>`;
+      return `<mj-text ${blockClass(block)}><${tag} style="margin:0;${indent}">${items}</${tag}></mj-text>`;
     }
     case 'quote': {
       const side = style.dir === 'rtl' ? 'right' : 'left';
       const pad = style.dir === 'rtl' ? '4px 16px 4px 0' : '4px 0 4px 16px';
       const author = block.author ? `<p style="margin:8px 0 0 0;font-size:14px;font-style:normal;color:${style.muted}">— ${escapeHtml(block.author)}</p>` : '';
-      return `<mj-text><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td style="border-${side}:4px solid ${theme.primary};padding:${pad};font-size:18px;font-style:italic"><blockquote style="margin:0">${inlineMarkup(block.text, style)}${author}</blockquote></td></tr></table></mj-text>`;
+      return `<mj-text ${blockClass(block)}><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td style="border-${side}:4px solid ${theme.primary};padding:${pad};font-size:18px;font-style:italic"><blockquote style="margin:0">${inlineMarkup(block.text, style)}${author}</blockquote></td></tr></table></mj-text>`;
     }
     case 'social': {
       // mj-social would load every icon from mailjet.com and turn profile links into "share" links;
       // plain text links are lighter, private and readable in dark mode.
       const links = block.links.map((l) => `<a href="${attr(l.url)}" style="color:${style.link};text-decoration:none;font-weight:600">${SOCIAL_LABEL[l.network]}</a>`);
-      return `<mj-text align="${align(block.align, style)}" font-size="14px">${links.join(' &nbsp;·&nbsp; ')}</mj-text>`;
+      return `<mj-text ${blockClass(block)} align="${align(block.align, style)}" font-size="14px">${links.join(' &nbsp;·&nbsp; ')}</mj-text>`;
     }
   }
 }
 
 function imageMjml(block: Extract<LeafBlock, { type: 'image' }>, style: Style): string {
   const max = style.theme.width - 48; // the image padding
-  const attrs = [`src="${attr(block.src)}"`, `alt="${attr(block.alt)}"`, `align="${block.align}"`];
+  const attrs = [blockClass(block), `src="${attr(block.src)}"`, `alt="${attr(block.alt)}"`, `align="${block.align}"`];
   if (block.width) {
     const width = Math.min(block.width, max);
     attrs.push(`width="${width}px"`);

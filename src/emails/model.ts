@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 /**
  * An email's body is a structured document (S3.1): sections of blocks. The editor edits it, the
- * Composer writes it (models return this JSON, never HTML), and `emails/mjml.ts` compiles it to MJML
- * and then HTML. Every block has an id, so the editor, a preflight finding and an edit instruction
- * can all point at the same block.
+ * Composer writes it (models return this JSON, never HTML), `emails/blocks-mjml.ts` turns it into
+ * MJML and `emails/compile.ts` compiles that to HTML. Every block has an id, so the editor, a
+ * preflight finding and an edit instruction can all point at the same block.
  *
  * Text fields hold plain text with a small inline markup: **bold**, *italic*, [label](https://url)
  * and line breaks. The compiler escapes everything else, so a document can never carry raw HTML.
@@ -26,13 +26,22 @@ export const LIMITS = {
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, "_" or "-"');
 const text = (max: number = LIMITS.text) => z.string().max(max, `must be at most ${max} characters`);
-/** Absolute http(s) URL, or a Liquid URL variable such as {{ unsubscribe_url }}. */
+/** Merge tags may hold spaces (`{{ contact.email | url_encode }}`); the URL around them may not. */
+const MERGE_TAG = /\{\{[^{}]*\}\}/g;
+
+/**
+ * Absolute http(s) or mailto: URL, which may hold merge tags (`https://x.com/?e={{ contact.email }}`),
+ * or a Liquid URL variable alone such as {{ unsubscribe_url }}.
+ */
 export const UrlField = z
   .string()
   .trim()
   .min(1, 'is required')
   .max(LIMITS.url)
-  .refine((u) => /^https?:\/\/[^\s]+$/i.test(u) || /^mailto:[^\s]+$/i.test(u) || /^\{\{\s*[a-z_.]+\s*\}\}$/.test(u), 'must be an http(s) or mailto: URL, or a merge tag such as {{ unsubscribe_url }}');
+  .refine((u) => {
+    const bare = u.replace(MERGE_TAG, 'x');
+    return /^https?:\/\/\S+$/i.test(bare) || /^mailto:\S+$/i.test(bare) || /^\{\{\s*[a-z_.]+\s*\}\}$/.test(u);
+  }, 'must be an http(s) or mailto: URL, or a merge tag such as {{ unsubscribe_url }}');
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1a2b3c');
 const align = z.enum(['left', 'center', 'right']);
 
@@ -194,8 +203,8 @@ export interface RecipientData {
 }
 
 export interface RenderOptions {
-  /** Rewrite links through the click endpoint and add the open pixel (needs messageId). */
-  tracking: boolean;
+  /** Rewrite links through the click endpoint and add the open pixel (needs messageId); or each on its own (a campaign's options). */
+  tracking: boolean | { opens: boolean; clicks: boolean };
   /** Public base URL of this server, e.g. https://mail.example.com (tracking, unsubscribe, view-in-browser). */
   baseUrl: string;
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as cheerio from 'cheerio';
+import { Liquid } from 'liquidjs';
 import type { Contact } from '../audience/model.ts';
 import type { Brand } from '../brands/model.ts';
-import { verifyToken } from '../tracking/tokens.ts';
+import { verifyLink, verifyMessage } from '../tracking/tokens.ts';
 import { compileEmail, type CompileInput } from './compile.ts';
 import { EmailDocument, type Block, type RecipientData } from './model.ts';
 import { sampleRecipient, HOSTILE_VALUES } from './personas.ts';
@@ -101,6 +102,19 @@ describe('render: merge tags', () => {
     expect(m.text).toContain('Shop (https://shop.acme.example/?e=a%2Bb%40example.com)');
   });
 
+  it('fills merge tags written with spaces and quoted defaults inside button URLs', async () => {
+    const blocks: Block[] = [
+      { id: 'b', type: 'button', text: 'Shop', url: 'https://x.test/{{ contact.country | default: "gb" | downcase }}/?e={{ contact.email }}', align: 'center' },
+      { id: 'w', type: 'button', text: 'Web version', url: '{{ view_in_browser_url }}', align: 'center' },
+      { id: 'f', type: 'footer', text: '' },
+    ];
+    const p = await prepare({ document: EmailDocument.parse({ theme: THEME, sections: [{ id: 's1', blocks }] }) });
+    const $ = cheerio.load(p.render({ ...ADA, contact: { ...ADA.contact, country: 'FR' } }, OFF).html);
+    expect($('a:contains("Shop")').attr('href')).toBe('https://x.test/fr/?e=ada@example.com');
+    expect($('a:contains("Web version")').attr('href')).toMatch(new RegExp(`^${BASE}/v/[\\w-]+\\.[\\w-]+$`));
+    expect(cheerio.load(p.render(ADA, OFF).html)('a:contains("Shop")').attr('href')).toBe('https://x.test/gb/?e=ada@example.com');
+  });
+
   it('gives the same output through liquidjs when control tags force the general path', async () => {
     const source = `<p>{% if contact.first_name %}Hi {{ contact.first_name }}{% else %}Hello{% endif %}</p>
       {% if contact.plan == "pro" %}<a href="https://acme.example/pro?n={{ contact.first_name }}">Pro</a>{% endif %}
@@ -114,6 +128,17 @@ describe('render: merge tags', () => {
     const other = cheerio.load(p.render({ email: 'b@example.com', contact: { plan: 'free' } }, OFF).html);
     expect(other('p').first().text()).toBe('Hello');
     expect(other('a:contains("Pro")').length).toBe(0);
+  });
+
+  it('reads merge values exactly as liquidjs does, special names and odd data included', async () => {
+    const tags = ['contact.tags.size', 'contact.tags.first', 'contact.tags.last', 'contact.first_name.size', 'contact.address.city', 'contact.address.size', 'contact.constructor', 'contact.missing.deep', 'contact.score', 'contact.vip', 'contact.nothing', 'brand.name', 'nothing.at.all'];
+    const source = `<p>${tags.map((t) => `[{{ ${t} }}]`).join('')}</p>`;
+    const contact = { first_name: 'Ada', tags: ['a', 'b'], address: { city: 'Paris', size: 'XL' }, score: 41.5, vip: true, nothing: null };
+    const p = prepareMessage(await compileEmail(input({ format: 'html', source, document: null, category: 'transactional' })));
+    const fast = cheerio.load(p.render({ email: 'a@example.com', contact }, OFF).html)('p');
+    const liquid = new Liquid({ ownPropertyOnly: true, outputEscape: 'escape' });
+    expect(fast.html()).toBe(liquid.parseAndRenderSync(source.replace(/<\/?p>/g, ''), { contact: { email: 'a@example.com', ...contact }, brand: { name: BRAND.name } }));
+    expect(fast.text()).toBe('[2][a][b][3][Paris][XL][][][41.5][true][][Acme & Sons][]');
   });
 
   it('evaluates expressions outside the fast path through liquidjs', async () => {
@@ -140,7 +165,7 @@ describe('render: hostile data stays text', () => {
     expect($('#c').text()).toBe('GB'); // bidi override characters removed
     expect($('img').first().attr('alt')).toBe(HOSTILE_VALUES.last_name);
     expect($('#w').attr('href')).toBe('#'); // a merge value cannot make a javascript: link
-    expect(verifyToken(SECRET, $('#x').attr('href')!.slice(`${BASE}/t/c/`.length))).toMatchObject({ url: `https://acme.example/?n=${encodeURIComponent(HOSTILE_VALUES.last_name).replace(/%20/g, '+')}` });
+    expect(verifyLink(SECRET, $('#x').attr('href')!.slice(`${BASE}/t/l/`.length))).toMatchObject({ url: `https://acme.example/?n=${encodeURIComponent(HOSTILE_VALUES.last_name).replace(/%20/g, '+')}` });
     expect(m.subject).not.toMatch(/[\r\n]/);
     expect(m.subject).toContain('Bcc: victim@example.com <script>');
   });
@@ -176,22 +201,52 @@ describe('render: hostile data stays text', () => {
 });
 
 describe('render: links, tracking and unsubscribe', () => {
-  it('rewrites http(s) links to signed click URLs carrying message, contact, link index and target', async () => {
+  it('rewrites static links to the message click URL with the link index, personalised ones to a signed link URL', async () => {
     const p = await prepare();
     const m = p.render(ADA, ON);
     const $ = cheerio.load(m.html);
-    const clicks = $('a[href^="https://mail.acme.example/t/c/"]')
-      .toArray()
-      .map((a) => verifyToken(SECRET, $(a).attr('href')!.split('/t/c/')[1], 'click'));
-    expect(clicks).toEqual([
-      { kind: 'click', messageId: 'msg_1', contactId: 'ctc_ada', link: 0, url: 'https://blog.acme.example/spring' },
-      { kind: 'click', messageId: 'msg_1', contactId: 'ctc_ada', link: 2, url: 'https://shop.acme.example/?e=ada%40example.com' },
-    ]);
+    const hrefs = $('a[href^="https://mail.acme.example/t/"]').toArray().map((a) => $(a).attr('href')!);
+    expect(hrefs).toHaveLength(2);
+    const [, messageToken, index] = /\/t\/c\/([\w.-]+)\/(\d+)$/.exec(hrefs[0])!;
+    expect(index).toBe('0'); // the click endpoint looks link 0 up in the email version
+    expect(verifyMessage(SECRET, messageToken)).toEqual({ messageId: 'msg_1', contactId: 'ctc_ada', sourceId: '', emailId: 'eml_test', version: 2 });
+    expect(verifyLink(SECRET, hrefs[1].slice(`${BASE}/t/l/`.length))).toEqual({
+      messageId: 'msg_1', contactId: 'ctc_ada', sourceId: '', emailId: 'eml_test', version: 2, link: 2, url: 'https://shop.acme.example/?e=ada%40example.com',
+    });
     expect($('a[href="mailto:help@acme.example"]').length).toBe(1);
     const own = ['u', 'p', 'v'].map((k) => $(`a[href^="${BASE}/${k}/"]`).length);
     expect(own).toEqual([1, 1, 1]); // unsubscribe, preferences and view in browser are never click-tracked
-    expect(m.text).toContain(`Read more (${BASE}/t/c/`);
+    expect(m.text).toContain(`Read more (${BASE}/t/c/${messageToken}/0)`);
     expect(m.text).toContain('write to us (help@acme.example)');
+  });
+
+  it('uses one message token for every endpoint of a message, and another for another recipient', async () => {
+    const p = await prepare();
+    const tokens = (r: RecipientData) => {
+      const m = p.render(r, ON);
+      return new Set([...m.html.matchAll(/mail\.acme\.example\/(?:t\/o|t\/c|u|p|v)\/([\w-]+\.[\w-]+)/g)].map((x) => x[1]));
+    };
+    const ada = tokens(ADA);
+    expect(ada.size).toBe(1);
+    const grace = tokens({ ...ADA, contactId: 'ctc_grace', messageId: 'msg_2' });
+    expect(grace.size).toBe(1);
+    expect([...grace][0]).not.toBe([...ada][0]);
+  });
+
+  it('carries the campaign as the source and an empty message id for previews', async () => {
+    const p = await prepare();
+    const token = (m: { html: string }) => /\/t\/o\/([\w.-]+)"/.exec(m.html)![1];
+    expect(verifyMessage(SECRET, token(p.render({ ...ADA, campaignId: 'cmp_1' }, ON)))).toMatchObject({ messageId: 'msg_1', sourceId: 'cmp_1' });
+    const preview = p.render(sampleRecipient(null, 'full'), ON);
+    expect(verifyMessage(SECRET, token(preview))).toMatchObject({ messageId: '', emailId: 'eml_test', version: 2 });
+  });
+
+  it('leaves links to its own base URL and overlong personalised URLs untracked', async () => {
+    const source = `<a id="own" href="${BASE}/pages/about">own</a><a id="long" href="https://acme.example/?q={{ contact.note }}">long</a>`;
+    const p = prepareMessage(await compileEmail(input({ format: 'html', source, document: null, category: 'transactional' })));
+    const $ = cheerio.load(p.render({ ...ADA, contact: { note: 'x'.repeat(2_100) } }, ON).html);
+    expect($('#own').attr('href')).toBe(`${BASE}/pages/about`);
+    expect($('#long').attr('href')).toBe(`https://acme.example/?q=${'x'.repeat(2_100)}`);
   });
 
   it('adds the open pixel before </body> only with tracking', async () => {
@@ -199,7 +254,7 @@ describe('render: links, tracking and unsubscribe', () => {
     const tracked = p.render(ADA, ON).html;
     expect(tracked).toMatch(new RegExp(`<img src="${BASE}/t/o/[\\w.-]+" width="1" height="1" alt="" style="display:block;border:0"></body>`));
     const token = /\/t\/o\/([\w.-]+)"/.exec(tracked)![1];
-    expect(verifyToken(SECRET, token, 'open')).toEqual({ kind: 'open', messageId: 'msg_1', contactId: 'ctc_ada' });
+    expect(verifyMessage(SECRET, token)).toEqual({ messageId: 'msg_1', contactId: 'ctc_ada', sourceId: '', emailId: 'eml_test', version: 2 });
     const plain = p.render(ADA, OFF);
     expect(plain.html).not.toContain('/t/o/');
     expect(plain.html).not.toContain('/t/c/');
@@ -209,9 +264,8 @@ describe('render: links, tracking and unsubscribe', () => {
     const m = (await prepare()).render(ADA, OFF);
     const $ = cheerio.load(m.html);
     const token = (k: string) => $(`a[href^="${BASE}/${k}/"]`).attr('href')!.slice(`${BASE}/${k}/`.length);
-    expect(verifyToken(SECRET, token('u'), 'unsubscribe')).toEqual({ kind: 'unsubscribe', messageId: 'msg_1', contactId: 'ctc_ada' });
-    expect(verifyToken(SECRET, token('p'), 'preferences')).toEqual({ kind: 'preferences', messageId: 'msg_1', contactId: 'ctc_ada' });
-    expect(verifyToken(SECRET, token('v'), 'view')).toEqual({ kind: 'view', messageId: 'msg_1', contactId: 'ctc_ada', emailId: 'eml_test', version: 2 });
+    const claims = { messageId: 'msg_1', contactId: 'ctc_ada', sourceId: '', emailId: 'eml_test', version: 2 };
+    for (const k of ['u', 'p', 'v']) expect(verifyMessage(SECRET, token(k)), k).toEqual(claims);
     expect(m.headers['List-Unsubscribe']).toBe(`<${BASE}/u/${token('u')}>`);
   });
 

@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import { Context, Output, Tag, TypeGuards, type Emitter, type Liquid, type TagToken, type Template, type TopLevelToken } from 'liquidjs';
 import type { Contact } from '../audience/model.ts';
 import type { Brand } from '../brands/model.ts';
-import { signToken, type TokenPayload } from '../tracking/tokens.ts';
+import { linkUrl, messageUrls, signLink, signMessage, type LinkClaims } from '../tracking/tokens.ts';
 import { escapeHtml } from './blocks-mjml.ts';
 import { createLiquid, LiquidSegments, parseTopLevel } from './compile.ts';
 import type { CompiledEmail, RecipientData, RenderedMessage, RenderOptions } from './model.ts';
@@ -39,6 +39,8 @@ const REGISTER = 'tidings';
 /** Our own per-recipient URLs: never click-tracked. */
 type SystemLink = 'unsubscribe_url' | 'preferences_url' | 'view_in_browser_url';
 const SYSTEM_LINK = /^\{\{\s*(unsubscribe_url|preferences_url|view_in_browser_url)\s*\}\}$/;
+const trackClicks = (o: RenderOptions) => (typeof o.tracking === 'boolean' ? o.tracking : o.tracking.clicks);
+const trackOpens = (o: RenderOptions) => (typeof o.tracking === 'boolean' ? o.tracking : o.tracking.opens);
 /** Characters a merge value must not bring into an email: controls and bidi overrides that disguise text. */
 const UNSAFE_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 const SAFE_DYNAMIC_URL = /^(https?:\/\/|mailto:|tel:|#)/i;
@@ -81,6 +83,8 @@ interface Link {
   part: Part | null;
   /** Set when the URL is exactly one of our own per-recipient URLs. */
   system: SystemLink | null;
+  /** For a URL without merge tags: whether it is a web URL the click endpoint may redirect to. */
+  trackable: boolean;
 }
 
 type Chunk = string | { expr: number } | { link: number } | { pixel: true } | { tag: Template };
@@ -95,7 +99,7 @@ interface Expression {
 }
 
 /** A value as text, or undefined when only liquidjs itself can say how it prints. */
-type FastEval = (ctx: Context) => string | undefined;
+type FastEval = (ctx: Context, env: Record<string, unknown> | null) => string | undefined;
 
 /** One part (subject, HTML, text) as chunks, evaluated with one engine. */
 interface Part {
@@ -134,7 +138,7 @@ function markLinks(compiledHtml: string, exprs: Map<string, Expression>): { html
 function linkOf(source: string, exprs: Map<string, Expression>): Link {
   const system = SYSTEM_LINK.exec(source)?.[1] as SystemLink | undefined;
   const dynamic = !system && /\{\{|\{%/.test(source);
-  return { source, htmlSource: escapeHtml(source), system: system ?? null, part: dynamic ? toPart(PLAIN, source, exprs) : null };
+  return { source, htmlSource: escapeHtml(source), system: system ?? null, part: dynamic ? toPart(PLAIN, source, exprs) : null, trackable: !dynamic && isTrackable(source) };
 }
 
 /** html-to-text wrote each link's URL in document order: the same marks go there, found in turn. */
@@ -209,41 +213,61 @@ class Prepared implements PreparedMessage {
   }
 
   render(recipient: RecipientData, opts: RenderContext): RenderedMessage {
-    const base = opts.baseUrl.replace(/\/+$/, '');
-    const ids = { messageId: recipient.messageId ?? '', contactId: recipient.contactId ?? '' };
-    const sign = (payload: TokenPayload) => signToken(opts.secret, payload);
+    const base = baseUrlOf(opts.baseUrl);
     const c = this.compiled;
-    const system: Record<SystemLink, string> = {
-      unsubscribe_url: this.needs.unsubscribe_url ? `${base}/u/${sign({ kind: 'unsubscribe', ...ids })}` : '',
-      preferences_url: this.needs.preferences_url ? `${base}/p/${sign({ kind: 'preferences', ...ids })}` : '',
-      view_in_browser_url: this.needs.view_in_browser_url ? `${base}/v/${sign({ kind: 'view', ...ids, emailId: c.emailId, version: c.version })}` : '',
+    const claims = { messageId: recipient.messageId ?? '', contactId: recipient.contactId ?? '', sourceId: recipient.campaignId ?? '', emailId: c.emailId, version: c.version };
+    // One signature per message serves every endpoint; only personalised link URLs need their own.
+    const token = signMessage(opts.secret, claims);
+    const urls = messageUrls(base.plain, token);
+    // Tokens are base64url and dots: our URLs are HTML-safe once the base URL is escaped.
+    const htmlUrls = base.html === base.plain ? urls : messageUrls(base.html, token);
+    const env = {
+      contact: contactScope(recipient),
+      brand: brandScope(opts.brand),
+      unsubscribe_url: this.needs.unsubscribe_url ? urls.unsubscribe : '',
+      preferences_url: this.needs.preferences_url ? urls.preferences : '',
+      view_in_browser_url: this.needs.view_in_browser_url ? urls.view : '',
+      current_year: currentYear(),
     };
-    const scope = { contact: contactScope(recipient), brand: brandScope(opts.brand), ...system, current_year: new Date().getUTCFullYear() };
-    const ctx = new Context(scope, HTML.options, {}, { liquid: HTML });
-
-    const state: RenderState = { htmlLinks: [], textLinks: [], pixel: '' };
-    const values: Array<string | undefined> = new Array(this.exprs.length);
-    // Tokens are base64url and dots: only the base URL needs escaping in HTML.
-    const htmlBase = escapeHtml(base);
-    const own = `${base}/`;
-    this.links.forEach((link, i) => {
-      const url = link.system ? system[link.system] : link.part ? safeDynamicUrl(this.renderPart(link.part, ctx, state, values)) : link.source;
-      if (opts.tracking && !link.system && /^https?:\/\//i.test(url) && !url.startsWith(own) && url.length <= MAX_TRACKED_URL) {
-        const token = sign({ kind: 'click', ...ids, link: i, url });
-        state.textLinks.push(`${base}/t/c/${token}`);
-        state.htmlLinks.push(`${htmlBase}/t/c/${token}`);
-      } else {
-        state.textLinks.push(url);
-        state.htmlLinks.push(link.system || link.part ? escapeHtml(url) : link.htmlSource);
+    const n = this.links.length;
+    const run: Run = {
+      ctx: new Context(env, HTML.options, {}, { liquid: HTML }),
+      env: this.shareValues ? env : null,
+      values: new Array(this.exprs.length),
+      state: { htmlLinks: new Array(n), textLinks: new Array(n), pixel: '' },
+    };
+    const { state } = run;
+    const linkClaims: LinkClaims = { ...claims, link: 0, url: '' };
+    for (let i = 0; i < n; i++) {
+      const link = this.links[i];
+      if (link.system) {
+        state.textLinks[i] = env[link.system];
+        state.htmlLinks[i] = env[link.system] && htmlUrls[SYSTEM_URL[link.system]];
+        continue;
       }
-    });
-    if (opts.tracking) state.pixel = `<img src="${htmlBase}/t/o/${sign({ kind: 'open', ...ids })}" width="1" height="1" alt="" style="display:block;border:0">`;
-    ctx.setRegister(REGISTER, state);
+      const url = link.part ? safeDynamicUrl(this.renderPart(link.part, run)) : link.source;
+      if (trackClicks(opts) && (link.part ? isTrackable(url) : link.trackable) && !url.startsWith(base.own)) {
+        if (link.part) {
+          linkClaims.link = i;
+          linkClaims.url = url;
+          const linkToken = signLink(opts.secret, linkClaims);
+          state.textLinks[i] = linkUrl(base.plain, linkToken);
+          state.htmlLinks[i] = linkUrl(base.html, linkToken);
+        } else {
+          state.textLinks[i] = urls.click(i);
+          state.htmlLinks[i] = htmlUrls.click(i);
+        }
+      } else {
+        state.textLinks[i] = url;
+        state.htmlLinks[i] = link.part ? escapeHtml(url) : link.htmlSource;
+      }
+    }
+    if (trackOpens(opts)) state.pixel = `<img src="${htmlUrls.open}" width="1" height="1" alt="" style="display:block;border:0">`;
+    run.ctx.setRegister(REGISTER, state);
 
-    const part = (p: Part) => this.renderPart(p, ctx, state, values);
     const headers: Record<string, string> = {};
     if (c.category === 'marketing') {
-      headers['List-Unsubscribe'] = `<${system.unsubscribe_url}>`;
+      headers['List-Unsubscribe'] = `<${env.unsubscribe_url}>`;
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     }
     if (recipient.campaignId) headers['Feedback-ID'] = `${recipient.campaignId}:${c.emailId}:${opts.brand.id}:tidings`;
@@ -252,34 +276,47 @@ class Prepared implements PreparedMessage {
       from: c.from,
       replyTo: c.replyTo,
       // A merge value with a line break must not start a new header line.
-      subject: part(this.subject).replace(/\s+/g, ' ').trim(),
-      html: part(this.html),
-      text: part(this.text),
+      subject: this.renderPart(this.subject, run).replace(/\s+/g, ' ').trim(),
+      html: this.renderPart(this.html, run),
+      text: this.renderPart(this.text, run),
       headers,
     };
   }
 
-  private renderPart(part: Part, ctx: Context, state: RenderState, values: Array<string | undefined>): string {
+  private renderPart(part: Part, run: Run): string {
+    const links = part.engine === HTML ? run.state.htmlLinks : run.state.textLinks;
     let out = '';
     for (const chunk of part.chunks) {
       if (typeof chunk === 'string') out += chunk;
-      else if ('expr' in chunk) out += this.value(chunk.expr, ctx, values);
-      else if ('link' in chunk) out += part.engine === HTML ? (state.htmlLinks[chunk.link] ?? '#') : (state.textLinks[chunk.link] ?? '');
-      else if ('pixel' in chunk) out += state.pixel;
-      else out += part.engine.renderSync([chunk.tag], ctx);
+      else if ('expr' in chunk) out += this.value(chunk.expr, run);
+      else if ('link' in chunk) out += links[chunk.link] ?? (part.engine === HTML ? '#' : '');
+      else if ('pixel' in chunk) out += run.state.pixel;
+      else out += part.engine.renderSync([chunk.tag], run.ctx);
     }
     return out;
   }
 
-  private value(index: number, ctx: Context, values: Array<string | undefined>): string {
-    const cached = this.shareValues ? values[index] : undefined;
+  private value(index: number, run: Run): string {
+    const cached = this.shareValues ? run.values[index] : undefined;
     if (cached !== undefined) return cached;
     const { engine, template, fast } = this.exprs[index];
-    const v: string = fast?.(ctx) ?? engine.renderSync([template], ctx);
-    if (this.shareValues) values[index] = v;
+    const v: string = fast?.(run.ctx, run.env) ?? engine.renderSync([template], run.ctx);
+    if (this.shareValues) run.values[index] = v;
     return v;
   }
 }
+
+/** One recipient's render in progress. */
+interface Run {
+  ctx: Context;
+  /** The variables, when no control tag can add or change any (so they are read straight from here). */
+  env: Record<string, unknown> | null;
+  /** Merge tag values by expression index, when shared. */
+  values: Array<string | undefined>;
+  state: RenderState;
+}
+
+const SYSTEM_URL = { unsubscribe_url: 'unsubscribe', preferences_url: 'preferences', view_in_browser_url: 'view' } as const;
 
 /** Filters that take a value and constant arguments and return a plain value (no generators, no lookups). */
 const SIMPLE_FILTERS = new Set([
@@ -310,9 +347,10 @@ function fastEval(engine: Liquid, template: Template): FastEval | null {
     if (!SIMPLE_FILTERS.has(f.name) || typeof fn !== 'function' || args.some((a) => a === NOT_CONSTANT || (Array.isArray(a) && a[1] === NOT_CONSTANT))) return null;
     calls.push({ fn: fn as FilterCall, args });
   }
-  return (ctx) => {
+  return (ctx, env) => {
     const self = { context: ctx, liquid: engine };
-    let v = ctx.getSync(path);
+    let v = env ? readPlain(env, path) : ctx.getSync(path);
+    if (v === NOT_PLAIN) v = ctx.getSync(path);
     for (const c of calls) v = c.fn.call(self, v, ...c.args);
     if (escape) v = escape.call(self, v);
     if (typeof v === 'string') return v;
@@ -322,9 +360,71 @@ function fastEval(engine: Liquid, template: Template): FastEval | null {
 }
 
 const NOT_CONSTANT = Symbol('not constant');
+const NOT_PLAIN = Symbol('not plain data');
+/** Names liquidjs answers itself on any object (`list.size`), whatever the object holds. */
+const LIQUID_PROPERTIES = new Set(['size', 'first', 'last']);
+
+/**
+ * `a.b.c` read straight from plain data (objects, strings, numbers, booleans, null), the way
+ * liquidjs reads it with `ownPropertyOnly`; NOT_PLAIN for anything liquidjs treats specially
+ * (arrays, functions, drops, size/first/last), which it then reads itself.
+ */
+function readPlain(env: Record<string, unknown>, path: string[]): unknown {
+  let v: unknown = env;
+  for (const key of path) {
+    if (v === null || v === undefined) return v;
+    if (typeof v !== 'object' || LIQUID_PROPERTIES.has(key)) return NOT_PLAIN;
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+    if (!Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+    if (typeof v === 'function') return NOT_PLAIN;
+  }
+  return v;
+}
 
 function constant(token: unknown): unknown {
   return TypeGuards.isQuotedToken(token) || TypeGuards.isNumberToken(token) || TypeGuards.isLiteralToken(token) ? (token as { content: unknown }).content : NOT_CONSTANT;
+}
+
+/** Only web URLs go through the click endpoint, and only as long as a link token may carry. */
+function isTrackable(url: string): boolean {
+  return url.length <= MAX_TRACKED_URL && /^https?:\/\//i.test(url);
+}
+
+interface BaseUrl {
+  /** As configured. */
+  given: string;
+  /** Without trailing slashes. */
+  plain: string;
+  /** The same, escaped for an HTML attribute. */
+  html: string;
+  /** Prefix of links to this server itself, which are never click-tracked. */
+  own: string;
+}
+
+/** The server's one public URL is worked out once, not per message. */
+let lastBase: BaseUrl | null = null;
+
+function baseUrlOf(given: string): BaseUrl {
+  if (lastBase?.given !== given) {
+    const plain = given.replace(/\/+$/, '');
+    lastBase = { given, plain, html: escapeHtml(plain), own: `${plain}/` };
+  }
+  return lastBase;
+}
+
+let year = 0;
+let yearEnds = 0;
+
+/** The UTC year for `{{ current_year }}`, without building a Date per message. */
+function currentYear(): number {
+  const now = Date.now();
+  if (now >= yearEnds) {
+    year = new Date(now).getUTCFullYear();
+    yearEnds = Date.UTC(year + 1, 0, 1);
+  }
+  return year;
 }
 
 /** A URL built from merge values is used only if it is still a web, mail or phone link. */
@@ -339,11 +439,21 @@ function clean(value: unknown): unknown {
 
 function contactScope(recipient: RecipientData): Record<string, unknown> {
   const out: Record<string, unknown> = { email: recipient.email };
-  for (const [k, v] of Object.entries(recipient.contact)) out[k] = clean(v);
+  const contact = recipient.contact;
+  for (const k in contact) if (Object.hasOwn(contact, k)) out[k] = clean(contact[k]);
   return out;
 }
 
+/** Brand records are read fresh for each send and never changed in place, so their scope is built once per record. */
+const brandScopes = new WeakMap<Brand, Record<string, unknown>>();
+
 function brandScope(brand: Brand): Record<string, unknown> {
+  let scope = brandScopes.get(brand);
+  if (!scope) brandScopes.set(brand, (scope = brandScopeOf(brand)));
+  return scope;
+}
+
+function brandScopeOf(brand: Brand): Record<string, unknown> {
   return {
     name: brand.name,
     // One line: the address sits inside a sentence-sized footer and newlines would be lost in HTML anyway.

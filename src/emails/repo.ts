@@ -54,6 +54,11 @@ export const emailsRepo = {
     return db.selectFrom('emails').selectAll().where('brand_id', '=', brandId).where('id', '=', id).executeTakeFirst();
   },
 
+  /** Only for ids that came out of a signed token (tracking): they name their email on their own. */
+  findById(db: Executor, id: string): Promise<EmailRow | undefined> {
+    return db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
   async insert(db: Executor, row: Insertable<EmailsTable>): Promise<void> {
     await db.insertInto('emails').values(row).execute();
   },

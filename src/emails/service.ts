@@ -136,8 +136,17 @@ const clip = (s: string, max: number) => (s.length <= max ? s : s.slice(0, max -
  */
 export class EmailsService {
   private cache = new Lru<string, Promise<CompiledEntry>>(COMPILE_CACHE_SIZE);
+  /** Sent versions by (email, version) alone: tracking resolves their links on every click. */
+  private versionCache = new Lru<string, Promise<CompiledEntry>>(COMPILE_CACHE_SIZE);
+
+  /** Called after an email is deleted, for what other capabilities keep about it outside the database (preview images). */
+  private removeListeners: Array<(brandId: string, emailId: string) => Promise<void>> = [];
 
   constructor(private opts: EmailsOptions) {}
+
+  onRemoved(listener: (brandId: string, emailId: string) => Promise<void>): void {
+    this.removeListeners.push(listener);
+  }
 
   private get db() {
     return this.opts.store.db;
@@ -224,6 +233,7 @@ export class EmailsService {
       await repo.delete(trx, auth.brandId, id);
       await this.opts.brands.audit(trx, { brandId: auth.brandId, actor: auth.actor, action: 'email.deleted', targetType: 'email', targetId: id, details: { name: row.name } });
     });
+    for (const listener of this.removeListeners) await listener(auth.brandId, id);
   }
 
   async duplicate(auth: AuthContext, id: string): Promise<Email> {
@@ -412,6 +422,35 @@ export class EmailsService {
   async compiled(brandId: string, id: string): Promise<{ email: Email; brand: Brand; compiled: CompiledEmail }> {
     const { email, brand, compiled } = await this.entry(brandId, id);
     return { email, brand, compiled };
+  }
+
+  /**
+   * A given version compiled, for messages already sent (click redirects, view in browser). Kept
+   * per (email, version) without re-reading the email: a version's content never changes, and a
+   * sent message should keep the links and look it was sent with, not follow later kit edits.
+   * `brandId` is null for a signed token that names no message (a preview), which is trusted alone.
+   */
+  async compiledVersion(brandId: string | null, id: string, n: number): Promise<{ email: Email; brand: Brand; compiled: CompiledEmail; prepared: PreparedMessage }> {
+    const key = `${id}:${n}`;
+    let entry = this.versionCache.get(key);
+    if (!entry) {
+      entry = this.compileVersion(id, n);
+      entry.catch(() => this.versionCache.delete(key));
+      this.versionCache.set(key, entry);
+    }
+    const found = await entry;
+    if (brandId !== null && found.brand.id !== brandId) throw notFound('email', id);
+    return found;
+  }
+
+  private async compileVersion(id: string, n: number): Promise<CompiledEntry> {
+    const row = await repo.findById(this.db, id);
+    const v = row && (await repo.findVersion(this.db, id, n));
+    if (!row || !v) throw notFound('version', `${n} of email ${id}`);
+    const email: Email = { ...toEmail(row), ...contentOf(toVersion(v)), version: n };
+    const brand = await this.opts.brands.getBrand(row.brand_id);
+    const compiled = await compileEmail({ email, brand });
+    return { email, brand, compiled, prepared: prepareMessage(compiled) };
   }
 
   private async entry(brandId: string, id: string): Promise<CompiledEntry> {

@@ -1,13 +1,16 @@
 import type { Brand } from '../brands/model.ts';
 import type { EmailDocument, Section, Theme } from './model.ts';
+import { brandWebsite, WEB_VERSION_URL } from './urls.ts';
 
 /**
  * The document a new blank email starts from: the brand's colours and fonts, its logo (or its name)
  * on top, a headline, a greeting with a merge tag, a button and the footer. Every text is a
  * placeholder that says what belongs there, so the first preview already looks like the brand.
+ * The button leads somewhere real (the brand's website, else the email's web version), so a new
+ * email has nothing for preflight to block on but what the user still has to write.
  */
 export function starterDocument(brand: Brand): EmailDocument {
-  return { theme: brandTheme(brand), sections: [header(brand), body(), footer(brand)] };
+  return { theme: brandTheme(brand), sections: [header(brand), body(brandWebsite(brand) ?? WEB_VERSION_URL), footer(brand)] };
 }
 
 export function brandTheme(brand: Brand): Theme {
@@ -31,7 +34,7 @@ function header(brand: Brand): Section {
   return { id: 'header', padding: 24, blocks: [mark] };
 }
 
-function body(): Section {
+function body(buttonUrl: string): Section {
   return {
     id: 'main',
     padding: 24,
@@ -43,7 +46,7 @@ function body(): Section {
         text: 'Hi {{ contact.first_name | default: "there" }},\n\nSay in two or three sentences why this email matters to the reader, then point them to one next step.',
         align: 'left',
       },
-      { id: 'cta', type: 'button', text: 'Your call to action', url: 'https://example.com', align: 'center' },
+      { id: 'cta', type: 'button', text: 'Your call to action', url: buttonUrl, align: 'center' },
     ],
   };
 }

@@ -61,6 +61,21 @@ describe('preflight checks (pure, §5.1)', () => {
     expect(f.location.blockId).toBe('notes');
   });
 
+  it('names the block from the marker around the element, even where the block text would point elsewhere', async () => {
+    const c = CASES.find((x) => x.check === 'links.shortener')!;
+    const input = await fixtureInput(c.fixture);
+    const marked = (h: string) => h.replace(/(<a [^>]*href="https:\/\/bit\.ly\/3xSpring")/, '<div class="x tidings-block-second">$1').replace(/(href="https:\/\/bit\.ly\/3xSpring"[^>]*>[^<]*<\/a>)/, '$1</div>');
+    const personas = input.personas.map((p) => ({ ...p, message: { ...p.message, html: marked(p.message.html) } }));
+    expect(personas[0].message.html).toContain('tidings-block-second');
+    // The same link is in two blocks: by content the first would be named.
+    const document: EmailDocument = {
+      theme: { primary: '#1d4ed8', text: '#1f2933', background: '#f3f4f6', contentBackground: '#ffffff', headingFont: 'Arial', bodyFont: 'Arial', width: 600 },
+      sections: [{ id: 's1', padding: 24, blocks: [{ id: 'first', type: 'text', text: '[Notes](https://bit.ly/3xSpring)', align: 'left' }, { id: 'second', type: 'text', text: '[Notes](https://bit.ly/3xSpring)', align: 'left' }] }],
+    };
+    const [f] = await runChecks({ ...input, personas, email: { ...input.email, format: 'blocks', document } });
+    expect(f).toMatchObject({ id: 'links.shortener', location: { blockId: 'second' } });
+  });
+
   it('lists at most ten findings per check and says how many more there are', async () => {
     const images = Array.from({ length: 14 }, (_, i) => `<img src="https://cdn.tidings-demo.com/p${i}.jpg" width="100" height="100">`).join('');
     const findings = await runChecks(await fixtureInput({ parts: { content: BASELINE.content + images } }));

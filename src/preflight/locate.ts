@@ -1,18 +1,20 @@
 import type { Element } from 'domhandler';
+import { BLOCK_CLASS_PREFIX } from '../emails/blocks-mjml.ts';
 import type { Block, EmailDocument } from '../emails/model.ts';
 import { isElement } from './dom.ts';
 
 /**
- * Maps a finding back to the document block it is about. The compiled HTML may mark blocks
- * (`data-block-id="…"` or a `block-<id>` class on the block's wrapper); otherwise the block is
- * found by what it contains: the link or image URL, or the words of the text.
+ * Maps a finding back to the document block it is about. A block email's compiled HTML marks each
+ * block's wrapper with a `tidings-block-<id>` class: the nearest marked ancestor of the element a
+ * finding is about names its block. Otherwise (a finding without an element, or outside any
+ * block) the block is found by what it contains: the link or image URL, or the words of the text.
  */
 
-const BLOCK_CLASS = /(?:^|\s)block-([A-Za-z0-9_-]{1,40})(?:\s|$)/;
+const BLOCK_CLASS = new RegExp(`(?:^|\\s)${BLOCK_CLASS_PREFIX}([A-Za-z0-9_-]{1,40})(?:\\s|$)`);
 
 export function markedBlockId(el: Element): string | undefined {
   for (let n: Element | null = el; n && isElement(n); n = n.parent && isElement(n.parent) ? n.parent : null) {
-    const id = n.attribs['data-block-id'] ?? BLOCK_CLASS.exec(n.attribs.class ?? '')?.[1];
+    const id = BLOCK_CLASS.exec(n.attribs.class ?? '')?.[1];
     if (id) return id;
   }
   return undefined;

@@ -84,6 +84,12 @@ describe.each(DIALECTS)('preflight API on %s', (dialect) => {
     expect(list.body.data.find((e: { id: string }) => e.id === emailId).lastPreflight).toEqual({ score: 49, critical: 1, important: 0, suggested: 0, at: report.ranAt });
   });
 
+  it('finds nothing critical in a new email made from the starter document', async () => {
+    const blank = await t.api('POST', E, { name: 'Blank', subject: 'News from Acme Coffee' });
+    const report = await run(blank.body.id);
+    expect(report.findings.filter((f) => f.severity === 'critical')).toEqual([]);
+  });
+
   it('answers 404 for an email never checked, or not of this brand', async () => {
     const other = await t.api('POST', E, { name: 'Unchecked' });
     expect((await t.api('GET', `${E}/${other.body.id}/preflight`)).status).toBe(404);
@@ -152,6 +158,13 @@ describe.each(DIALECTS)('preflight API on %s', (dialect) => {
       for (const file of ['9-600-light.png', '..%2F..%2Fsecret', '2-600-light.png%00.txt']) {
         expect((await t.api('GET', `${E}/${emailId}/previews/${file}`)).status).toBe(404);
       }
+    });
+
+    it('deletes the preview images with the email', async () => {
+      const dir = path.join(dataDir, 'previews', emailId);
+      expect(fs.readdirSync(dir)).toContain('2-600-light.png');
+      expect((await t.api('DELETE', `${E}/${emailId}`)).status).toBe(204);
+      expect(fs.existsSync(dir)).toBe(false);
     });
   });
 });

@@ -10,7 +10,7 @@ import { forbiddenCheck, hiddenContentCheck, strippedSourceCheck, validHtmlCheck
 import { fromIdentityCheck, plainPartCheck, rfc5322Check } from './checks/mime.ts';
 import { preheaderCheck, subjectDeceptiveCheck, subjectLengthCheck, titleCheck } from './checks/inbox.ts';
 import { postalAddressCheck, unsubBodyLinkCheck, unsubHeadersCheck } from './checks/compliance.ts';
-import { linkSyntaxCheck, shortenerCheck, textMismatchCheck, utmCheck } from './checks/links.ts';
+import { linkSyntaxCheck, publicUrlCheck, shortenerCheck, textMismatchCheck, utmCheck } from './checks/links.ts';
 import { altCheck, hostingCheck, textImageBalanceCheck } from './checks/images.ts';
 import { contrastCheck, langDirCheck, layoutTablesCheck, structureLinksCheck } from './checks/a11y.ts';
 import { darkModeCheck, responsiveCheck } from './checks/mobile.ts';
@@ -37,6 +37,7 @@ export const CHECKS: Check[] = [
   unsubBodyLinkCheck, // 15
   postalAddressCheck, // 16
   linkSyntaxCheck, // 17 (18 is online)
+  publicUrlCheck,
   shortenerCheck, // 19
   textMismatchCheck, // 20
   utmCheck, // 21

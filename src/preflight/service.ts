@@ -52,7 +52,10 @@ const PREFLIGHT_MESSAGE_ID = 'preflight';
  * previews.
  */
 export class PreflightService {
-  constructor(private opts: PreflightOptions) {}
+  constructor(private opts: PreflightOptions) {
+    // Reports go with the email (a foreign key); preview images are files and need removing here.
+    opts.emails.onRemoved((_brandId, emailId) => this.removePreviews(emailId));
+  }
 
   private get db() {
     return this.opts.store.db;
@@ -156,6 +159,10 @@ export class PreflightService {
     const full = path.join(this.previewDir(emailId), file);
     if (!PREVIEW_FILE.test(file) || !fs.existsSync(full)) throw notFound('preview', file);
     return full;
+  }
+
+  private async removePreviews(emailId: string): Promise<void> {
+    await fs.promises.rm(this.previewDir(emailId), { recursive: true, force: true });
   }
 
   private previewDir(emailId: string): string {

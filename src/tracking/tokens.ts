@@ -1,29 +1,44 @@
 import crypto from 'node:crypto';
 
 /**
- * Signed, self-contained tokens for the public endpoints a sent email links to (click, open pixel,
- * unsubscribe, preferences, view in browser). Everything the endpoint needs is in the token, so it
- * can act without a database lookup, and the MAC makes it impossible to forge one: a click token
- * redirects only to a URL we signed, so the click endpoint can never be an open redirect.
+ * Signed, self-contained tokens for the public endpoints a sent email links to (open pixel, click,
+ * unsubscribe, preferences, view in browser). Everything an endpoint needs is in the token, so it
+ * acts without a per-message database lookup, and the MAC makes a token impossible to forge.
+ *
+ * One message token per sent message serves all of its endpoints: every one of them is a link the
+ * recipient was given in the same email, so a token that opens one door for that message may open
+ * the others. Signing once per message instead of once per link is what keeps per-recipient
+ * rendering cheap (an HMAC costs about as much as the rest of a render).
+ *
+ * Clicks: a link whose URL is the same for everyone is addressed by its index in the email
+ * version (`/t/c/{message token}/{index}`); the click endpoint looks the URL up in that version, so
+ * it can only ever redirect to a URL that is in the email (never an open redirect). A link whose URL
+ * holds merge tags differs per recipient, so its URL travels signed in its own link token
+ * (`/t/l/{link token}`).
  *
  * Format: base64url(body) "." base64url(first 16 bytes of HMAC-SHA256(secret, kind "." body64)).
- * The kind is inside the MAC input, so a token of one kind never verifies as another.
- * An empty messageId/contactId marks a token from a preview or test send (sample data).
+ * The kind is inside the MAC input, so a link token never verifies as a message token or back.
+ * An empty messageId marks a token from a preview or test send (sample data): endpoints answer it
+ * but record nothing.
  */
 
-export const TOKEN_KINDS = ['click', 'open', 'unsubscribe', 'preferences', 'view'] as const;
-export type TokenKind = (typeof TOKEN_KINDS)[number];
-
-interface TokenBase {
+export interface MessageClaims {
+  /** The outbox message id; empty for previews and test sends. */
   messageId: string;
   contactId: string;
+  /** The campaign or series the message belongs to; empty when none. */
+  sourceId: string;
+  emailId: string;
+  version: number;
 }
-export type ClickToken = TokenBase & { kind: 'click'; link: number; url: string };
-export type ViewToken = TokenBase & { kind: 'view'; emailId: string; version: number };
-export type TokenPayload = ClickToken | ViewToken | (TokenBase & { kind: 'open' | 'unsubscribe' | 'preferences' });
 
-const CODE: Record<TokenKind, string> = { click: 'c', open: 'o', unsubscribe: 'u', preferences: 'p', view: 'v' };
-const KIND_OF_CODE = new Map(Object.entries(CODE).map(([kind, code]) => [code, kind as TokenKind]));
+export interface LinkClaims extends MessageClaims {
+  /** Index of the link in the email version (document order). */
+  link: number;
+  url: string;
+}
+
+type Kind = 'm' | 'l';
 /** Field separator inside the body; ids never contain it and the URL, which may, comes last. */
 const SEP = '\n';
 const MAC_BYTES = 16;
@@ -32,61 +47,84 @@ const MAC_CHARS = 22; // base64url of 16 bytes, no padding
 const MAX_TOKEN_CHARS = 8_500;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-export function signToken(secret: string, payload: TokenPayload): string {
-  const body = Buffer.from(encodeBody(payload)).toString('base64url');
-  return `${body}.${mac(secret, payload.kind, body)}`;
+export function signMessage(secret: string, claims: MessageClaims): string {
+  return sign(secret, 'm', encodeMessage(claims));
 }
 
-/** The payload of a genuine token, or null for anything tampered, truncated, of another kind or garbage. Never throws. */
-export function verifyToken(secret: string, token: unknown, expectedKind?: TokenKind): TokenPayload | null {
+export function signLink(secret: string, claims: LinkClaims): string {
+  return sign(secret, 'l', `${encodeMessage(claims)}${SEP}${claims.link}${SEP}${claims.url}`);
+}
+
+/** The claims of a genuine message token, or null for anything tampered, truncated, of the other kind or garbage. Never throws. */
+export function verifyMessage(secret: string, token: unknown): MessageClaims | null {
+  const fields = verified(secret, 'm', token);
+  return fields && fields.length === 5 ? decodeMessage(fields) : null;
+}
+
+/** The claims of a genuine link token (the signed URL is always http or https), or null. Never throws. */
+export function verifyLink(secret: string, token: unknown): LinkClaims | null {
+  const fields = verified(secret, 'l', token);
+  if (!fields || fields.length < 7) return null;
+  const message = decodeMessage(fields.slice(0, 5));
+  const link = Number(fields[5]);
+  const url = fields.slice(6).join(SEP);
+  if (!message || !Number.isSafeInteger(link) || link < 0 || !/^https?:\/\//i.test(url)) return null;
+  return { ...message, link, url };
+}
+
+/** The public URLs of one message, all carrying its one token. */
+export function messageUrls(baseUrl: string, token: string) {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    open: `${base}/t/o/${token}`,
+    click: (link: number) => `${base}/t/c/${token}/${link}`,
+    unsubscribe: `${base}/u/${token}`,
+    preferences: `${base}/p/${token}`,
+    view: `${base}/v/${token}`,
+  };
+}
+
+export function linkUrl(baseUrl: string, linkToken: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/t/l/${linkToken}`;
+}
+
+// ---- internals ----------------------------------------------------------------------------
+
+/** HMAC keys as KeyObjects, made once per secret: importing the key is a visible share of each MAC. */
+const keys = new Map<string, crypto.KeyObject>();
+
+function mac(secret: string, kind: Kind, body64: string): string {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = crypto.createSecretKey(Buffer.from(secret))));
+  return crypto.createHmac('sha256', key).update(`${kind}.${body64}`).digest().toString('base64url', 0, MAC_BYTES);
+}
+
+function sign(secret: string, kind: Kind, body: string): string {
+  const body64 = Buffer.from(body).toString('base64url');
+  return `${body64}.${mac(secret, kind, body64)}`;
+}
+
+/** The body's fields when the token is well-formed and its MAC is right. */
+function verified(secret: string, kind: Kind, token: unknown): string[] | null {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) return null;
   const dot = token.indexOf('.');
-  const body = token.slice(0, dot);
+  const body64 = token.slice(0, dot);
   const given = token.slice(dot + 1);
-  if (dot <= 0 || given.length !== MAC_CHARS || !BASE64URL.test(body) || !BASE64URL.test(given)) return null;
-  const payload = decodeBody(Buffer.from(body, 'base64url').toString('utf8'));
-  if (!payload || (expectedKind && payload.kind !== expectedKind)) return null;
+  if (dot <= 0 || given.length !== MAC_CHARS || !BASE64URL.test(body64) || !BASE64URL.test(given)) return null;
   // Compared as text, not decoded bytes: base64url has several spellings of the same last byte.
-  const expected = Buffer.from(mac(secret, payload.kind, body));
-  return crypto.timingSafeEqual(Buffer.from(given), expected) ? payload : null;
+  const expected = Buffer.from(mac(secret, kind, body64));
+  if (!crypto.timingSafeEqual(Buffer.from(given), expected)) return null;
+  return Buffer.from(body64, 'base64url').toString('utf8').split(SEP);
 }
 
-function mac(secret: string, kind: TokenKind, body: string): string {
-  return crypto.createHmac('sha256', secret).update(`${kind}.${body}`).digest().toString('base64url', 0, MAC_BYTES);
+function encodeMessage(c: MessageClaims): string {
+  const ids = [c.messageId, c.contactId, c.sourceId, c.emailId];
+  if (ids.some((id) => id.includes(SEP))) throw new Error('token ids must not contain a line break');
+  return [...ids, String(c.version)].join(SEP);
 }
 
-function encodeBody(p: TokenPayload): string {
-  if (p.messageId.includes(SEP) || p.contactId.includes(SEP)) throw new Error('token ids must not contain a line break');
-  const head = `${CODE[p.kind]}${SEP}${p.messageId}${SEP}${p.contactId}`;
-  switch (p.kind) {
-    case 'click':
-      return `${head}${SEP}${p.link}${SEP}${p.url}`;
-    case 'view':
-      if (p.emailId.includes(SEP)) throw new Error('token ids must not contain a line break');
-      return `${head}${SEP}${p.emailId}${SEP}${p.version}`;
-    default:
-      return head;
-  }
-}
-
-function decodeBody(text: string): TokenPayload | null {
-  const [code, messageId, contactId, ...rest] = text.split(SEP);
-  const kind = KIND_OF_CODE.get(code);
-  if (!kind || messageId === undefined || contactId === undefined) return null;
-  const base = { messageId, contactId };
-  switch (kind) {
-    case 'click': {
-      const link = Number(rest[0]);
-      const url = rest.slice(1).join(SEP);
-      if (!Number.isSafeInteger(link) || link < 0 || !/^https?:\/\//i.test(url)) return null;
-      return { kind, ...base, link, url };
-    }
-    case 'view': {
-      const version = Number(rest[1]);
-      if (rest.length !== 2 || !rest[0] || !Number.isSafeInteger(version) || version < 1) return null;
-      return { kind, ...base, emailId: rest[0], version };
-    }
-    default:
-      return rest.length === 0 ? { kind, ...base } : null;
-  }
+function decodeMessage([messageId, contactId, sourceId, emailId, v]: string[]): MessageClaims | null {
+  const version = Number(v);
+  if (!emailId || !Number.isSafeInteger(version) || version < 1) return null;
+  return { messageId, contactId, sourceId, emailId, version };
 }

@@ -1,5 +1,6 @@
 import type { Brand } from '../../brands/model.ts';
 import { PURPOSES, type Brief, type Length, type Purpose, type SectionKind, type Tone } from '../model.ts';
+import { brandWebsite, extractUrls, isImageUrl, WEB_VERSION_URL, withoutUrls } from '../../emails/urls.ts';
 import { COPY_LANGUAGES, hash, Writer, type CopyLanguage, type Mood, type Register, type Slots, type Voice } from './copy.ts';
 
 /**
@@ -37,7 +38,7 @@ export interface Plan {
 }
 
 /** Used when no link is given: the web version of the email itself always works. */
-export const FALLBACK_URL = '{{ view_in_browser_url }}';
+export const FALLBACK_URL = WEB_VERSION_URL;
 export const NO_LINK_NOTE = 'No link was given, so the button opens the web version of this email. Set ctaUrl in the brief (or edit the button) to send readers to your page.';
 
 const TONE_VOICE: Record<Tone, { register: Register; mood: Mood }> = {
@@ -63,37 +64,35 @@ export function planBrief(brief: Brief, brand: Brand): Plan {
   const seed = String(hash(JSON.stringify(brief)));
 
   const urls = extractUrls(all);
-  // The button leads to the brief's ctaUrl, else a link in the prompt, else the brand's site (the
-  // first link in its knowledge notes: the brand kit has no website field), else the web version
-  // of this very email. Never a made-up or placeholder address: readers would land nowhere, and
-  // preflight fails them.
+  // The button leads to the brief's ctaUrl, else a link in the prompt, else the brand's site, else
+  // the web version of this very email: never a made-up or placeholder address.
   const imageUrl = brief.imageUrl ?? urls.find(isImageUrl) ?? null;
-  const linked = brief.ctaUrl ?? urls.find((u) => !isImageUrl(u)) ?? extractUrls(brand.knowledge).find((u) => !isImageUrl(u)) ?? null;
+  const linked = brief.ctaUrl ?? urls.find((u) => !isImageUrl(u)) ?? brandWebsite(brand);
   if (!linked) notes.push(NO_LINK_NOTE);
-  const withoutUrls = text.replace(URL_RE, ' ');
+  const textWithoutUrls = withoutUrls(text);
 
-  const offerSource = brief.offer ?? withoutUrls;
+  const offerSource = brief.offer ?? textWithoutUrls;
   const base = { brand: tidy(brand.name, 40) || 'our team' };
   const fromCatalogue = new Writer(voice, { ...base, topic: '' }, seed);
   // A welcome email is about the brand itself, whatever else the prompt mentions.
-  const rawTopic = purpose === 'welcome' ? null : (extractTopic((brief.prompt ?? '').replace(URL_RE, ' ')) ?? (brief.goal ? extractTopic(brief.goal) : null));
+  const rawTopic = purpose === 'welcome' ? null : (extractTopic(withoutUrls(brief.prompt ?? '')) ?? (brief.goal ? extractTopic(brief.goal) : null));
   const slots: Slots = {
     ...base,
     topic: rawTopic ?? fromCatalogue.line(`topic.${purpose}`),
     ...defined({
       offer: extractOffer(offerSource) ?? (brief.offer ? tidy(cutAtStop(brief.offer), 80) : undefined),
-      code: extractCode(`${brief.offer ?? ''}\n${withoutUrls}`),
-      deadline: extractDeadline(`${brief.offer ?? ''}\n${withoutUrls}`),
-      when: extractWhen(withoutUrls),
-      where: ONLINE.test(withoutUrls) ? fromCatalogue.line('where.online') : extractWhere(withoutUrls, brand.name),
-      audience: brief.audience ? tidy(brief.audience, 80) : extractAudience(withoutUrls),
+      code: extractCode(`${brief.offer ?? ''}\n${textWithoutUrls}`),
+      deadline: extractDeadline(`${brief.offer ?? ''}\n${textWithoutUrls}`),
+      when: extractWhen(textWithoutUrls),
+      where: ONLINE.test(textWithoutUrls) ? fromCatalogue.line('where.online') : extractWhere(textWithoutUrls, brand.name),
+      audience: brief.audience ? tidy(brief.audience, 80) : extractAudience(textWithoutUrls),
     }),
   };
   return {
     facts: {
       purpose,
       slots,
-      points: extractPoints(withoutUrls).filter((p) => p.toLowerCase() !== slots.offer?.toLowerCase()),
+      points: extractPoints(textWithoutUrls).filter((p) => p.toLowerCase() !== slots.offer?.toLowerCase()),
       action: ctaAction(text, purpose),
       ctaText: brief.ctaText ?? null,
       ctaUrl: linked ?? FALLBACK_URL,
@@ -154,14 +153,6 @@ export function inferPurpose(text: string): Purpose {
 }
 
 // ---- phrases ----
-
-const URL_RE = /https?:\/\/[^\s<>"'`)\]]+/gi;
-
-export function extractUrls(text: string): string[] {
-  return (text.match(URL_RE) ?? []).map((u) => u.replace(/[.,;:!?]+$/, ''));
-}
-
-const isImageUrl = (url: string) => /\.(?:png|jpe?g|gif|webp|avif)(?:[?#].*)?$/i.test(url);
 
 /** Words that end a phrase taken from a prompt, in the four languages the composer reads. */
 const STOP = new Set(

@@ -3,7 +3,8 @@ import { UrlField, type Block, type BlockType, type LeafBlock, type Section } fr
 import { invalid } from '../../shared/errors.ts';
 import type { EmailDraft, SectionKind, SubjectLine } from '../model.ts';
 import { PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX } from '../rules.ts';
-import { copyLanguage, extractUrls } from './brief.ts';
+import { extractUrls } from '../../emails/urls.ts';
+import { copyLanguage } from './brief.ts';
 import { subjectLines } from './compose.ts';
 import { catalogue, fill, moodOfKey, textOf, Writer, COPY_LANGUAGES, type CopyLanguage, type Mood, type Register, type Slots, type Voice } from './copy.ts';
 import { aSection, buildSection, kindOf, longLayout, ORDER, type AnyKind, type BuildContext } from './layouts.ts';

@@ -1,6 +1,7 @@
 import { clip, contrastOf, type LinkInfo, type MessageView } from '../dom.ts';
 import { CLIP_ERROR_BYTES } from './size.ts';
 import { hit, isMarketing, type Check, type CheckContext, type Hit } from './check.ts';
+import { ownPrefix } from './links.ts';
 
 /** Words of unsubscribe and preference links in the languages we write in. */
 const UNSUB_WORDS =
@@ -20,7 +21,7 @@ export const unsubHeadersCheck: Check = {
     const list = header('list-unsubscribe');
     if (!list) {
       hits.push(hit('critical', 'The List-Unsubscribe header is missing; Gmail and Yahoo require one-click unsubscribe for marketing mail.', 'Send List-Unsubscribe with an https URL and List-Unsubscribe-Post: List-Unsubscribe=One-Click.'));
-    } else if (!(list.match(/<([^>]+)>/g) ?? []).some((u) => /^<https:\/\//i.test(u))) {
+    } else if (!(list.match(/<([^>]+)>/g) ?? []).some((u) => /^<https:\/\//i.test(u) || u.startsWith(`<${ownPrefix(ctx)}`))) {
       hits.push(hit('critical', 'List-Unsubscribe has no https URL; one-click unsubscribe (RFC 8058) needs one.', 'Add an https unsubscribe URL to List-Unsubscribe.', { excerpt: clip(list, 120) }));
     }
     const post = header('list-unsubscribe-post');

@@ -30,15 +30,48 @@ export function urlOf(href: string): URL | null {
 export const linkSyntaxCheck: Check = {
   id: 'links.syntax',
   scope: 'persona',
-  run(view: MessageView): Hit[] {
+  run(view: MessageView, ctx: CheckContext): Hit[] {
     const hits: Hit[] = [];
+    // Our own tracking, unsubscribe and view-in-browser links are judged once, by publicUrlCheck.
+    const own = ownPrefix(ctx);
     for (const link of firstOfEach(view.links)) {
+      if (link.href.startsWith(own)) continue;
       const problem = linkProblem(link.href);
       if (problem) hits.push(hit(problem.severity, problem.message, problem.fix, { el: link.el, excerpt: clip(link.href, 160), locate: link.href }));
     }
     return hits;
   },
 };
+
+/** The start every link to this server has: `https://mail.example.com/`. */
+export const ownPrefix = (ctx: CheckContext) => `${ctx.input.publicUrl.replace(/\/+$/, '')}/`;
+
+/**
+ * Check 17b: the server's public URL, which every unsubscribe, tracking and view-in-browser link
+ * starts with. One finding about the setting instead of one per link; important rather than
+ * critical because a local install that only sends to its capture inbox is right to use localhost
+ * (campaigns through a real provider refuse to start with such a URL).
+ */
+export const publicUrlCheck: Check = {
+  id: 'links.public_url',
+  scope: 'message',
+  run(_view: MessageView, ctx: CheckContext): Hit[] {
+    const url = ctx.input.publicUrl;
+    const problem = publicUrlProblem(url);
+    if (!problem) return [];
+    return [hit('important', `This server's public URL (${url}) ${problem}, so recipients cannot open its unsubscribe, tracking and view-in-browser links.`, 'Set TIDINGS_PUBLIC_URL to the public https:// address of this server before sending to real people.', { excerpt: url })];
+  },
+};
+
+/** Why a public URL does not work for recipients elsewhere, or null when it does. */
+export function publicUrlProblem(publicUrl: string): string | null {
+  const url = urlOf(publicUrl);
+  if (!url) return 'is not a valid URL';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (PLACEHOLDER_HOST.test(host) || PRIVATE_IPV4.test(host) || host === '::1') return 'only exists on this machine or a private network';
+  if (url.protocol !== 'https:') return 'is not https';
+  return null;
+}
 
 function linkProblem(href: string): { severity: 'critical' | 'important'; message: string; fix: string } | null {
   const fixIt = 'Link to the final public https:// address.';
