@@ -19,7 +19,7 @@ const benches = fs
 let failed = 0;
 for (const name of benches) {
   process.stdout.write(`\n=== bench/${name} ===\n`);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(dir, `${name}.ts`)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(dir, `${name}.ts`), ...(name === 'send' ? ['--n', '20000'] : [])], { stdio: 'inherit' });
   if (r.status !== 0) {
     failed++;
     process.stdout.write(`bench/${name} exited with ${r.status ?? r.signal}\n`);

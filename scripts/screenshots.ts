@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { launchBrowser, startApp, type RunningApp } from '../test/helpers/browser.ts';
+import { PREFETCH_WINDOW_MS, SCAN_WINDOW_MS } from '../src/tracking/machine.ts';
 import { ALL_SECTIONS } from '../web/src/sections.ts';
 
 const outDir = process.argv[2];
@@ -294,6 +295,257 @@ async function emailShots(page: Page) {
   await shoot(page, 'emails-no-match');
 }
 
+// ---- Campaigns, inbox, providers and domains (issue 4) ------------------------------------------
+
+/** What a desktop Chrome says: tracking counts the headless build's own agent as a bot. */
+const DESKTOP_CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+
+/**
+ * Pages with a sandboxed email frame: Playwright's network-idle wait is unreliable once such a frame
+ * is added by an in-app navigation, so wait for the frame's own load and paint instead.
+ */
+async function framed(page: Page, testId: string, name: string) {
+  await page.getByTestId(testId).waitFor();
+  await page.frameLocator(`[data-testid="${testId}"]`).locator('body').waitFor();
+  await page.waitForTimeout(400);
+  await shootNow(page, name);
+}
+
+async function ownerAuth() {
+  const owner = await app.ctx.brands.findUserByEmail(OWNER.email);
+  const [membership] = await app.ctx.brands.membershipsOf(owner.id);
+  return app.ctx.brands.authForUser(owner.id, membership.brandId);
+}
+
+/** Waits until a campaign reaches one of the statuses (the dispatcher works in the background). */
+async function campaignIn(brandId: string, campaignId: string, statuses: string[]) {
+  for (let i = 0; i < 300; i++) {
+    const c = await app.ctx.campaigns.get(brandId, campaignId);
+    if (statuses.includes(c.status)) return c;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`campaign ${campaignId} did not reach ${statuses.join('/')}`);
+}
+
+/**
+ * Recipients "read" some of the captured messages: the open pixel for most, the button for some,
+ * fetched like a desktop browser would, so the results have something to show.
+ */
+async function engage(brandId: string) {
+  const { data } = await app.ctx.inbox.list(brandId, { limit: 100 });
+  const path = (url: string) => new URL(url.replaceAll('&amp;', '&')).pathname;
+  for (const [i, summary] of data.entries()) {
+    const m = await app.ctx.inbox.get(brandId, summary.id);
+    const pixel = /src="([^"]*\/t\/o\/[^"]+)"/.exec(m.html ?? '')?.[1];
+    const link = /href="([^"]*\/t\/[cl]\/[^"]+)"/.exec(m.html ?? '')?.[1];
+    const hit = (url: string) => fetch(`${app.baseUrl}${path(url)}`, { headers: { 'user-agent': DESKTOP_CHROME }, redirect: 'manual' });
+    if (pixel && i % 3 !== 2) await hit(pixel);
+    if (link && i % 3 === 0) await hit(link);
+  }
+}
+
+async function deliveryShots(page: Page) {
+  const auth = await ownerAuth();
+  const actor = { type: 'user' as const, id: auth.actor.id };
+
+  await page.goto('/inbox');
+  await page.getByText('No messages captured yet').waitFor();
+  await shoot(page, 'inbox-empty');
+
+  await page.goto('/settings/providers');
+  await page.getByTestId('providers').waitFor();
+  await shoot(page, 'providers-capture-only');
+  await page.getByRole('button', { name: 'Add provider' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Production SES');
+  await dialog.getByRole('combobox', { name: 'Provider' }).click();
+  await page.getByRole('option', { name: 'Amazon SES' }).click();
+  await dialog.getByLabel('AWS region').fill('eu-west-1');
+  await shoot(page, 'provider-add-ses');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await app.ctx.providers.create(auth.brandId, { name: 'Postmark broadcasts', settings: { kind: 'postmark', serverToken: 'pm-server-token' }, webhook: { header: { name: 'X-Webhook-Secret', value: 's3cret' } } }, actor);
+  await app.ctx.providers.create(auth.brandId, { name: 'Office relay', settings: { kind: 'smtp', host: 'smtp.acme.test', port: 587, username: 'news', password: 'relay-password' } }, actor);
+  await page.goto('/settings/providers');
+  await page.getByTestId('provider-Office relay').waitFor();
+  await shoot(page, 'providers');
+  await page.getByRole('button', { name: 'Actions for Postmark broadcasts' }).click();
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  await page.getByRole('dialog').getByText('Point it to').waitFor();
+  await shoot(page, 'provider-edit-postmark');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Actions for Capture inbox' }).click();
+  await page.getByRole('menuitem', { name: 'Send a test' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Send test' }).click();
+  await page.getByTestId('provider-test-result').waitFor();
+  await shoot(page, 'provider-test-sent');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  await page.goto('/settings/domains');
+  await page.getByText('No sending domains yet').waitFor();
+  await shoot(page, 'domains-empty');
+  await page.getByRole('button', { name: 'Add domain' }).first().click();
+  await page.getByRole('dialog').getByRole('textbox', { name: 'Domain', exact: true }).fill('news.acme.test');
+  await shoot(page, 'domain-add');
+  await page.getByRole('dialog').getByRole('button', { name: 'Add domain' }).click();
+  await page.waitForURL(/\/settings\/domains\/dom_/);
+  await page.getByTestId('record-dkim').waitFor();
+  await shoot(page, 'domain-records');
+  await page.getByRole('button', { name: 'Verify DNS' }).click();
+  await page.getByTestId('record-dkim').getByText('Missing').waitFor();
+  await shoot(page, 'domain-verified');
+  await page.goto('/settings/domains');
+  await page.getByTestId('domain-news.acme.test').waitFor();
+  await shoot(page, 'domains');
+}
+
+async function campaignShots(page: Page) {
+  const auth = await ownerAuth();
+  const brandId = auth.brandId;
+  const { data: emails } = await app.ctx.emails.list(brandId, { limit: 10 });
+  // The email edited in emailShots: its button leads to the shop, so clicks have somewhere to go.
+  const email = emails.find((e) => e.format === 'blocks' && e.version > 1) ?? emails.find((e) => e.format === 'blocks')!;
+  const { data: segments } = await app.ctx.segments.list(brandId, { limit: 10 });
+  const segment = segments.find((s) => s.name === 'Engaged European customers')!;
+  const tags = await app.ctx.audience.listTags(brandId);
+
+  await page.goto('/campaigns');
+  await page.getByText('No campaigns yet').waitFor();
+  await shoot(page, 'campaigns-empty');
+
+  // The wizard, step by step.
+  await page.getByRole('link', { name: 'New campaign' }).first().click();
+  await page.getByTestId(`pick-email-${email.name}`).click();
+  await framed(page, 'campaign-email-preview', 'campaign-wizard-email');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/step=audience/);
+  await page.getByRole('combobox', { name: 'Segments' }).click();
+  await page.getByRole('option', { name: segment.name }).click();
+  await page.keyboard.press('Escape');
+  await page.getByRole('combobox', { name: 'Tags' }).click();
+  await page.getByRole('option', { name: 'subscription' }).click();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('recipient-count').waitFor();
+  await page.waitForTimeout(800);
+  await shoot(page, 'campaign-wizard-audience');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/step=sender/);
+  await page.getByLabel('From address').waitFor();
+  await shoot(page, 'campaign-wizard-sender');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/step=tracking/);
+  await shoot(page, 'campaign-wizard-tracking');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/step=preflight/);
+  await page.getByTestId('preflight-score').waitFor({ timeout: 60_000 });
+  await shoot(page, 'campaign-wizard-preflight');
+  const override = page.getByLabel(/Send anyway/);
+  if (await override.count()) await override.check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/step=launch/);
+  await page.getByTestId('summary-recipients').waitFor();
+  await shoot(page, 'campaign-wizard-launch');
+  await page.getByLabel('Schedule').check();
+  await shoot(page, 'campaign-wizard-schedule');
+  await page.getByRole('button', { name: 'Send now', exact: true }).waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+  await page.waitForURL(/\/campaigns\/cmp_[^/]+$/);
+  await page.getByTestId('scheduled-card').waitFor();
+  await shoot(page, 'campaign-scheduled');
+
+  // A sent campaign with opens and clicks, a draft and a cancelled one, for the list and the results.
+  const sent = await app.ctx.campaigns.create(auth, { name: 'Spring single-origins', emailId: email.id, audience: { tagIds: tags.filter((t) => t.name === 'customer').map((t) => t.id) } });
+  await app.ctx.campaigns.send(auth, sent.id, { overridePreflight: true });
+  await campaignIn(brandId, sent.id, ['sent']);
+  // Opens and clicks in the first seconds after sending are prefetchers and link scanners: wait them out.
+  await new Promise((r) => setTimeout(r, Math.max(PREFETCH_WINDOW_MS, SCAN_WINDOW_MS) + 500));
+  await engage(brandId);
+  await app.ctx.campaigns.create(auth, { name: 'Summer brewing guide', emailId: email.id, audience: { segmentIds: [segment.id] } });
+  const cancelled = await app.ctx.campaigns.create(auth, { name: 'Flash sale (called off)', emailId: email.id, audience: { segmentIds: [segment.id] } });
+  await app.ctx.campaigns.schedule(auth, cancelled.id, { at: '2030-06-01T09:00', zone: 'Europe/Berlin', overridePreflight: true });
+  await app.ctx.campaigns.cancel(auth, cancelled.id);
+
+  await page.goto('/campaigns');
+  await page.getByTestId('campaign-Spring single-origins').waitFor();
+  await shoot(page, 'campaigns');
+  await page.goto(`/campaigns/${sent.id}`);
+  await page.getByTestId('stat-cards').waitFor();
+  await page.getByTestId('timeline-chart').waitFor();
+  await shoot(page, 'campaign-results');
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await shoot(page, 'campaign-results-links');
+  await page.getByRole('tab', { name: 'Recipients' }).click();
+  await page.getByTestId('recipients').waitFor();
+  await shoot(page, 'campaign-recipients');
+  await page.getByText(/^Skipped · /).click();
+  await page.getByTestId('recipients').getByText(/Unsubscribed|Not subscribed|Invalid|Risky|Bounced|Complained|Duplicate/).first().waitFor();
+  await shoot(page, 'campaign-recipients-skipped');
+  await page.getByText(/^Sent · /).click();
+  await page.getByTestId('recipients').getByText('Clicked').first().click();
+  await page.getByTestId('trail').waitFor();
+  await shoot(page, 'campaign-trail');
+  await page.keyboard.press('Escape');
+
+  // Live progress: the seeded audience goes out in a blink, so the page is shown a send in progress.
+  await page.route(`**/api/v1/campaigns/${sent.id}`, async (route) => {
+    const body = await (await route.fetch()).json();
+    await route.fulfill({ json: { ...body, status: 'sending', finishedAt: null, sent: 8432, recipients: 20_000 } });
+  });
+  await page.route(`**/api/v1/campaigns/${sent.id}/progress`, (route) =>
+    route.fulfill({ json: { status: 'sending', statusReason: null, fanoutDone: true, recipients: 20_000, skipped: 312, queued: 11_200, sending: 56, sent: 8432, failed: 0, cancelled: 0, ratePerSec: 1640, etaSeconds: 7 } }),
+  );
+  await page.goto(`/campaigns/${sent.id}`);
+  await page.getByTestId('progress-card').waitFor();
+  await shootNow(page, 'campaign-sending');
+  await page.unrouteAll();
+  await page.route(`**/api/v1/campaigns/${sent.id}`, async (route) => {
+    const body = await (await route.fetch()).json();
+    await route.fulfill({ json: { ...body, status: 'paused', statusReason: 'Paused by the health guard: hard bounces reached 2.4 % after 1,000 sends (limit 2 %).', sent: 1000, recipients: 20_000 } });
+  });
+  await page.route(`**/api/v1/campaigns/${sent.id}/progress`, (route) =>
+    route.fulfill({ json: { status: 'paused', statusReason: 'Paused by the health guard: hard bounces reached 2.4 % after 1,000 sends (limit 2 %).', fanoutDone: true, recipients: 20_000, skipped: 312, queued: 18_688, sending: 0, sent: 1000, failed: 0, cancelled: 0, ratePerSec: 0, etaSeconds: null } }),
+  );
+  await page.goto(`/campaigns/${sent.id}`);
+  await page.getByTestId('status-reason').waitFor();
+  await shootNow(page, 'campaign-paused');
+  await page.unrouteAll();
+
+  await page.goto('/inbox');
+  await page.getByTestId('inbox-message').first().click();
+  await framed(page, 'inbox-html', 'inbox-html');
+  await page.getByRole('tab', { name: 'Headers' }).click();
+  await page.getByTestId('inbox-headers').waitFor();
+  await shootNow(page, 'inbox-headers');
+  await page.getByRole('tab', { name: 'Raw' }).click();
+  await page.getByTestId('inbox-raw').waitFor();
+  await shootNow(page, 'inbox-raw');
+
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.goto('/campaigns');
+  await page.getByTestId('campaign-Spring single-origins').waitFor();
+  await shoot(page, 'mobile-campaigns');
+  await page.goto(`/campaigns/${sent.id}`);
+  await page.getByTestId('stat-cards').waitFor();
+  await shoot(page, 'mobile-campaign-results');
+  const draft = await app.ctx.campaigns.create(auth, { name: 'Mobile draft', emailId: email.id, audience: { segmentIds: [segment.id] } });
+  await page.goto(`/campaigns/${draft.id}/edit?step=audience`);
+  await page.getByTestId('recipient-count').waitFor();
+  await shoot(page, 'mobile-campaign-wizard');
+  await page.goto('/inbox');
+  await page.getByTestId('inbox-message').first().click();
+  await framed(page, 'inbox-html', 'mobile-inbox-reader');
+  await page.goto('/settings/domains');
+  await page.getByTestId('domain-news.acme.test').click();
+  await page.getByTestId('record-dkim').waitFor();
+  await shoot(page, 'mobile-domain');
+  await page.goto('/settings/providers');
+  await page.getByTestId('providers').waitFor();
+  await shoot(page, 'mobile-providers');
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 const app = await startApp();
 const logo = await startLogoServer();
 const browser = await launchBrowser({ baseUrl: app.baseUrl, viewport: { width: 1280, height: 800 } });
@@ -410,6 +662,8 @@ try {
   await shoot(page, 'not-found');
 
   await emailShots(page);
+  await deliveryShots(page);
+  await campaignShots(page);
 
   // What a viewer sees: the kit read-only, manager-only pages explained rather than broken.
   await page.getByRole('button', { name: 'Account menu' }).click();

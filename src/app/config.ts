@@ -24,6 +24,8 @@ export interface Config {
   composer: ComposerConfig;
   /** SMTP server for test sends (smtp://user:pass@host:port) until delivery providers are configured. */
   smtpUrl: string | null;
+  /** The built-in capture inbox: loopback SMTP port (0 = any free one) and messages kept per brand. */
+  capture: { port: number; keep: number };
   /** DKIM key for signing outgoing mail (PEM text or a path to a PEM file). */
   dkim: { domain: string; selector: string; privateKey: string } | null;
   preflight: {
@@ -177,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: secret(env.TIDINGS_SECRET),
     composer: composerConfig(env),
     smtpUrl: smtpUrl(env.TIDINGS_SMTP_URL),
+    capture: { port: int('TIDINGS_CAPTURE_PORT', env.TIDINGS_CAPTURE_PORT, 2525, 0, 65535), keep: int('TIDINGS_CAPTURE_KEEP', env.TIDINGS_CAPTURE_KEEP, 10_000, 1, 10_000_000) },
     dkim: dkim(env),
     preflight: {
       online: bool('TIDINGS_PREFLIGHT_ONLINE', env.TIDINGS_PREFLIGHT_ONLINE, false),

@@ -17,6 +17,10 @@ import { EmailsService } from '../emails/service.ts';
 import { SmtpTransport } from '../emails/transport.ts';
 import { PreflightService } from '../preflight/service.ts';
 import { ComposerService, composerFor } from '../composer/service.ts';
+import { createDeliverySettings, type DeliverySeams, type DeliverySettings } from '../delivery/settings/wiring.ts';
+import { TrackingService } from '../tracking/service.ts';
+import { CampaignsService } from '../campaigns/service.ts';
+import { createMessageBuilder } from '../delivery/send-path/pool.ts';
 
 /**
  * The composition root: every service is built here, once, from the store and the clock, and
@@ -36,6 +40,15 @@ export interface AppContext {
   emails: EmailsService;
   preflight: PreflightService;
   composer: ComposerService;
+  /** Delivery settings (S9): provider accounts + resolve(), the capture inbox, sending domains, inbound webhooks. */
+  providers: DeliverySettings['providers'];
+  inbox: DeliverySettings['inbox'];
+  domains: DeliverySettings['domains'];
+  webhooks: DeliverySettings['webhooks'];
+  /** Opens, clicks, unsubscribes and provider events (S5.4), and campaign results. */
+  tracking: TrackingService;
+  /** Campaigns (S5): lifecycle, fan-out, and the outbox dispatcher the workers run. */
+  campaigns: CampaignsService;
   /** Capabilities register their job handlers here while the context is built; any process may enqueue. */
   jobs: JobQueue;
   /** Starts the job workers of this process (embedded runner or pg-boss); set by the jobs capability. */
@@ -49,6 +62,8 @@ export interface ContextOptions {
   log?: Logger;
   /** Embedded mode migrates at start-up; scaled deployments run `tidings db migrate` once. */
   migrate?: boolean;
+  /** Network seams of the delivery settings (tests: DNS zone in memory, a local SNS). */
+  delivery?: DeliverySeams;
 }
 
 export async function createContext(config: Config, opts: ContextOptions = {}): Promise<AppContext> {
@@ -68,6 +83,11 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const emails = new EmailsService({ store, clock, brands, audience, config, secret, transport: testTransport });
   const composer = new ComposerService({ composer: composerFor(config.composer), emails, brands });
   const preflight = new PreflightService({ store, clock, config, secret, emails, audience, composer });
+  const tracking = new TrackingService({ store, clock, log, secret, baseUrl: config.publicUrl, brands, emails, audience });
+  const delivery = createDeliverySettings({ store, clock, log, secret, config, brands, events: tracking, seams: opts.delivery });
+  const messageBuilder = createMessageBuilder();
+  const campaigns = new CampaignsService({ store, clock, log, config, secret, brands, emails, segments, preflight, jobs, providers: delivery.providers, builder: messageBuilder, recorder: tracking });
+  campaigns.registerJobs();
   return {
     config,
     store,
@@ -81,13 +101,23 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     emails,
     preflight,
     composer,
+    providers: delivery.providers,
+    inbox: delivery.inbox,
+    domains: delivery.domains,
+    webhooks: delivery.webhooks,
+    tracking,
+    campaigns,
     jobs,
     // `serve --no-workers` passes workers: false; that process enqueues but never works jobs.
-    ...(config.workers ? { startWorkers: () => jobs.start() } : {}),
+    ...(config.workers ? { startWorkers: () => jobs.start().then(() => delivery.startEmbedded()).then(() => campaigns.dispatcher.start()) } : {}),
     close: async () => {
+      await campaigns.dispatcher.stop();
       await jobs.stop();
+      await messageBuilder.close();
       await audience.idle();
       testTransport?.close();
+      await delivery.close();
+      await tracking.close();
       await store.close();
     },
   };

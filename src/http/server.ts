@@ -11,7 +11,7 @@ import { DomainError } from '../shared/errors.ts';
 import { registerAuth } from './auth.ts';
 import { registerRateLimit, TokenBuckets } from './ratelimit.ts';
 import { registerIdempotency } from './idempotency.ts';
-import { apiRoutes } from './routes.ts';
+import { apiRoutes, publicRoutes } from './routes.ts';
 
 export const WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
 
@@ -52,6 +52,10 @@ export async function buildServer(ctx: AppContext, opts: { webDist?: string | nu
     },
     { prefix: '/api/v1' },
   );
+  // Links inside sent emails and provider webhooks: no session, no API key, no /api prefix.
+  await app.register(async (pub) => {
+    for (const register of publicRoutes) await register(pub, ctx);
+  });
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) {

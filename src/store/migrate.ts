@@ -7,6 +7,10 @@ import * as m004 from './migrations/004_imports.ts';
 import * as m005 from './migrations/005_lean_contact_writes.ts';
 import * as m006 from './migrations/006_emails.ts';
 import * as m007 from './migrations/007_preflight.ts';
+import * as m008 from './migrations/008_campaigns.ts';
+import * as m009 from './migrations/009_delivery_settings.ts';
+import * as m010 from './migrations/010_tracking.ts';
+import * as m011 from './migrations/011_campaigns_extra.ts';
 
 /**
  * Migrations are registered in code (not discovered on disk) so the same list runs from the CLI,
@@ -25,6 +29,10 @@ export const migrations: Migration[] = [
   { name: '005_lean_contact_writes', up: m005.up },
   { name: '006_emails', up: m006.up },
   { name: '007_preflight', up: m007.up },
+  { name: '008_campaigns', up: m008.up },
+  { name: '009_delivery_settings', up: m009.up },
+  { name: '010_tracking', up: m010.up },
+  { name: '011_campaigns_extra', up: m011.up },
 ];
 
 export async function migrate(store: Store): Promise<string[]> {

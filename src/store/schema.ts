@@ -180,6 +180,10 @@ export interface EventsTable {
   series_id: string | null;
   occurred_at: string;
   data: Json;
+  /** The outbox message the event belongs to, when it came from a sent message. */
+  message_id: string | null;
+  /** 1 for machine opens (Apple MPP, prefetchers) and scanner clicks. */
+  machine: Generated<number>;
 }
 
 export interface ImportsTable {
@@ -295,6 +299,169 @@ export interface DB {
   emails: EmailsTable;
   email_versions: EmailVersionsTable;
   preflight_reports: PreflightReportsTable;
+  campaigns: CampaignsTable;
+  messages: MessagesTable;
+  rate_limits: RateLimitsTable;
+}
+
+export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'throttled' | 'paused' | 'sent' | 'failed' | 'cancelled';
+
+export interface CampaignsTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  email_id: string | null;
+  email_version: number | null;
+  subject: string | null;
+  preheader: string | null;
+  from_name: string | null;
+  from_email: string | null;
+  reply_to: string | null;
+  audience: Json; // {segmentIds: string[], tagIds: string[]}
+  topic_id: string | null;
+  provider_id: string | null;
+  track_opens: Generated<number>;
+  track_clicks: Generated<number>;
+  status: CampaignStatus;
+  status_reason: string | null;
+  schedule: Json | null; // {at, zone, perRecipientZone?}
+  send_at: string | null;
+  preflight_override: Json | null; // {by, at, findings}
+  recipients: Generated<number>;
+  skipped: Generated<number>;
+  sent: Generated<number>;
+  failed: Generated<number>;
+  started_at: string | null;
+  finished_at: string | null;
+  archived_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type MessageStatus = 'skipped' | 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+export type SkipReason = 'bounced' | 'complained' | 'unsubscribed' | 'non-subscribed' | 'invalid' | 'risky' | 'topic-opt-out' | 'duplicate';
+
+export interface MessagesTable {
+  id: string;
+  brand_id: string;
+  dedupe_key: string;
+  campaign_id: string | null;
+  series_id: string | null;
+  enrolment_id: string | null;
+  step: number | null;
+  contact_id: string;
+  email: string;
+  email_id: string | null;
+  email_version: number | null;
+  provider_id: string | null;
+  status: MessageStatus;
+  skip_reason: SkipReason | null;
+  due_at: string;
+  attempts: Generated<number>;
+  lease_until: string | null;
+  provider_message_id: string | null;
+  error: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  opened_at: string | null;
+  clicked_at: string | null;
+  bounced_at: string | null;
+  bounce_class: 'hard' | 'soft' | 'undetermined' | null;
+  complained_at: string | null;
+  unsubscribed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  tokens: number;
+  updated_at: string;
 }
 
 export type { Generated };
+
+// ---- delivery settings (009): provider accounts, capture inbox, sending domains, webhook receipts ----
+
+export interface ProviderAccountsTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  kind: string;
+  settings: string; // sealed JSON (AES-256-GCM), never plain
+  webhook: string | null; // sealed JSON: the webhook verification secrets
+  is_default: Generated<Flag>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CaptureMessagesTable {
+  id: string;
+  brand_id: string | null;
+  message_ref: string | null;
+  from_address: string;
+  to_addresses: Json; // string[]
+  envelope: Json; // {from, to[]}
+  subject: string;
+  message_id: string | null;
+  html: string | null;
+  text: string | null;
+  headers: Json; // [{name, value}]
+  raw: Buffer;
+  size: number;
+  received_at: string;
+}
+
+export interface SendingDomainsTable {
+  id: string;
+  brand_id: string;
+  domain: string;
+  selector: string;
+  provider: string;
+  setup: Json; // {spf?, region, returnPath?, dmarcReportTo?}
+  private_key: string; // sealed PEM
+  public_key: string;
+  records: Json; // DnsRecord[]
+  status: 'unverified' | 'ready' | 'partial' | 'not-started';
+  last_checked_at: string | null;
+  check: Json | null; // DomainReport
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookReceiptsTable {
+  provider: string;
+  dedupe_key: string;
+  account_id: string;
+  brand_id: string;
+  event_type: string;
+  message_ref: string | null;
+  recipient: string;
+  received_at: string;
+}
+
+// Declaration merging keeps this addition to DB in one place with its tables.
+export interface DB {
+  provider_accounts: ProviderAccountsTable;
+  capture_messages: CaptureMessagesTable;
+  sending_domains: SendingDomainsTable;
+  webhook_receipts: WebhookReceiptsTable;
+}
+
+// 011_campaigns_extra: fan-out checkpoint, the cancelled counter and mailbox claims (declaration merging).
+export interface CampaignsTable {
+  fanout_cursor: string | null;
+  fanout_done_at: string | null;
+  cancelled: Generated<number>;
+}
+
+export interface CampaignMailboxesTable {
+  campaign_id: string;
+  mailbox: string;
+  contact_id: string;
+}
+
+export interface DB {
+  campaign_mailboxes: CampaignMailboxesTable;
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { loadConfig } from '../../src/app/config.ts';
-import { createContext, type AppContext } from '../../src/app/context.ts';
+import { createContext, type AppContext, type ContextOptions } from '../../src/app/context.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import type { Dialect } from '../../src/store/db.ts';
@@ -21,11 +21,11 @@ export interface TestApp {
 }
 
 /** A full app (real database of the given dialect, real HTTP stack via inject) with one brand, one manager and one API key. */
-export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}, opts: Pick<ContextOptions, 'delivery'> = {}): Promise<TestApp> {
   const store = await freshStore(dialect);
   const clock = new ManualClock(new Date());
-  const config = loadConfig({ TIDINGS_DATA_DIR: `/tmp/tidings-test-data-${process.pid}`, TIDINGS_SECRET: 'test-secret-0123456789abcdef0123456789abcdef', ...env });
-  const ctx = await createContext(config, { store, clock, log: pino({ level: 'silent' }), migrate: false });
+  const config = loadConfig({ TIDINGS_DATA_DIR: `/tmp/tidings-test-data-${process.pid}`, TIDINGS_SECRET: 'test-secret-0123456789abcdef0123456789abcdef', TIDINGS_CAPTURE_PORT: '0', ...env });
+  const ctx = await createContext(config, { store, clock, log: pino({ level: 'silent' }), migrate: false, ...opts });
   const app = await buildServer(ctx, { webDist: null });
   const { user, brand } = await ctx.brands.setup({
     user: { email: 'owner@example.com', name: 'Owner', password: 'correct horse battery' },

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -28,22 +29,36 @@ export interface RunningApp {
 export async function startApp(): Promise<RunningApp> {
   await buildWebIfMissing(() => {});
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-web-'));
-  const config = loadConfig({ TIDINGS_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  // The port is chosen before the app is built so its public URL (tracking and unsubscribe links
+  // in sent mail) points at this very server, as it does in a real deployment.
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ TIDINGS_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: String(port), TIDINGS_PUBLIC_URL: baseUrl });
   const ctx = await createContext(config, { store: await freshStore('sqlite'), log: pino({ level: 'silent' }), migrate: false });
   const app = await buildServer(ctx, { webDist: WEB_DIST });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port });
   // Imports and other background work run on the job workers, as in `tidings serve`.
   await ctx.startWorkers?.();
-  const { port } = app.server.address() as AddressInfo;
   return {
     ctx,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     async close() {
       await app.close();
       await ctx.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export interface RunningBrowser {

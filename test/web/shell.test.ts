@@ -64,9 +64,9 @@ describe('web app shell', () => {
     for (const label of ['Contacts', 'Import', 'Tags', 'Segments', 'Topics', 'Suppression', 'Emails', 'Campaigns', 'Series', 'Canvas', 'Exports', 'Inbox', 'Brand kit', 'Members', 'API keys', 'Audit log']) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).waitFor();
     }
-    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
-    await heading('Campaigns').waitFor();
-    await page.getByText('Campaigns is on its way').waitFor();
+    await page.getByRole('link', { name: 'Series', exact: true }).click();
+    await heading('Series').waitFor();
+    await page.getByText('Series is on its way').waitFor();
   });
 
   it('signs out, sends a signed-out visitor to sign-in, and returns them after signing in', async () => {

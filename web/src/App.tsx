@@ -19,10 +19,16 @@ import { SetupPage } from './pages/auth/SetupPage.tsx';
 import { SignInPage } from './pages/auth/SignInPage.tsx';
 import { EmailEditorPage } from './pages/emails/editor/EmailEditorPage.tsx';
 import { EmailsPage } from './pages/emails/EmailsPage.tsx';
+import { CampaignsPage } from './pages/campaigns/CampaignsPage.tsx';
+import { CampaignDetailPage } from './pages/campaigns/detail/CampaignDetailPage.tsx';
+import { EditCampaignPage, NewCampaignPage } from './pages/campaigns/wizard/CampaignWizardPage.tsx';
+import { InboxPage } from './pages/inbox/InboxPage.tsx';
 import { ApiKeysPage } from './pages/settings/ApiKeysPage.tsx';
 import { AuditLogPage } from './pages/settings/AuditLogPage.tsx';
 import { BrandKitPage } from './pages/settings/BrandKitPage.tsx';
+import { DomainDetailPage, DomainsPage } from './pages/settings/DomainsPage.tsx';
 import { MembersPage } from './pages/settings/MembersPage.tsx';
+import { ProvidersPage } from './pages/settings/ProvidersPage.tsx';
 import { ALL_SECTIONS, HOME_PATH } from './sections.ts';
 import { useSession } from './session.tsx';
 
@@ -35,6 +41,10 @@ const PAGES: Record<string, ReactNode> = {
   '/audience/topics': <TopicsPage />,
   '/audience/suppression': <SuppressionPage />,
   '/emails': <EmailsPage />,
+  '/campaigns': <CampaignsPage />,
+  '/inbox': <InboxPage />,
+  '/settings/providers': <ProvidersPage />,
+  '/settings/domains': <DomainsPage />,
   '/settings/brand': <BrandKitPage />,
   '/settings/members': <MembersPage />,
   '/settings/api-keys': <ApiKeysPage />,
@@ -48,6 +58,11 @@ const sectionRoutes: RouteObject[] = [
   { path: '/audience/segments/new', element: <NewSegmentPage /> },
   { path: '/audience/segments/:segmentId', element: <SegmentPage /> },
   { path: '/emails/:emailId', element: <EmailEditorPage /> },
+  { path: '/campaigns/new', element: <NewCampaignPage /> },
+  { path: '/campaigns/:campaignId', element: <CampaignDetailPage /> },
+  { path: '/campaigns/:campaignId/edit', element: <EditCampaignPage /> },
+  { path: '/inbox/:messageId', element: <InboxPage /> },
+  { path: '/settings/domains/:domainId', element: <DomainDetailPage /> },
 ];
 
 export const router = createBrowserRouter([

@@ -11,11 +11,13 @@ import {
   IconKey,
   IconLayoutGrid,
   IconMail,
+  IconPlugConnected,
   IconSend,
   IconStack2,
   IconTags,
   IconToggleRight,
   IconUsersGroup,
+  IconWorldWww,
 } from '@tabler/icons-react';
 
 export interface Section {
@@ -185,6 +187,8 @@ export const NAV: NavGroup[] = [
     label: 'Settings',
     sections: [
       { path: '/settings/brand', label: 'Brand kit', icon: IconBrush, spec: 'S1.1', summary: 'Colours, fonts, logo, voice and sender details used by every email of this brand.', capabilities: [] },
+      { path: '/settings/providers', label: 'Providers', icon: IconPlugConnected, spec: 'S9.1', summary: 'The services that deliver your email, and the built-in capture inbox that keeps it on this machine.', capabilities: [] },
+      { path: '/settings/domains', label: 'Domains', icon: IconWorldWww, spec: 'S9.3', summary: 'The domains you send from: the DNS records to publish, their verification and sending health.', capabilities: [] },
       { path: '/settings/members', label: 'Members', icon: IconUsersGroup, spec: 'S1.2', summary: 'Who can use this brand, and what they may do.', capabilities: [] },
       { path: '/settings/api-keys', label: 'API keys', icon: IconKey, spec: 'S1.3', summary: 'Keys for the REST API, the CLI and the MCP server, each with its own scopes.', capabilities: [] },
       { path: '/settings/audit', label: 'Audit log', icon: IconHistory, spec: 'S1.2', summary: 'Who sent, scheduled, changed or deleted what, newest first.', capabilities: [] },

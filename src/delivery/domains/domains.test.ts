@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors.ts';
-import { parseDomainSetup, type DnsResolver, type DomainSetup, type DomainSetupInput, type RecordCheck } from './model.ts';
+import { parseDomainSetup, type DomainSetup, type DomainSetupInput, type RecordCheck } from './model.ts';
 import { buildDomainRecords, generateDkimKeyPair, mergeSpf, splitTxt } from './records.ts';
+import { fakeDns, type MailauthResolver, type Zone } from './testing.ts';
 import { verifyDomain } from './verify.ts';
 
 // mailauth ships no type declarations; it is the outside judge of the records we generate.
 const require = createRequire(import.meta.url);
-type MailauthResolver = (name: string, type: string) => Promise<unknown>;
 const { dkimSign } = require('mailauth/lib/dkim/sign.js') as {
   dkimSign(message: Buffer, opts: { signatureData: Array<{ signingDomain: string; selector: string; privateKey: string }> }): Promise<{ signatures: string }>;
 };
@@ -18,26 +18,6 @@ const { dkimVerify } = require('mailauth/lib/dkim/verify.js') as {
 const { spf } = require('mailauth/lib/spf/index.js') as {
   spf(opts: { sender: string; ip: string; helo: string; mta: string; resolver: MailauthResolver }): Promise<{ status: { result: string }; lookups?: { count: number } }>;
 };
-
-type Zone = Record<string, { TXT?: string[][]; CNAME?: string[]; MX?: Array<{ exchange: string; priority: number }>; fail?: string }>;
-
-/** A DNS zone in memory, answering like node:dns (ENOTFOUND for unknown names, ENODATA for other types). */
-function fakeDns(zone: Zone): DnsResolver & { mailauth: MailauthResolver } {
-  const answer = async (name: string, type: 'TXT' | 'CNAME' | 'MX') => {
-    const entry = zone[name.toLowerCase()];
-    if (!entry) throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
-    if (entry.fail) throw Object.assign(new Error(`query ${entry.fail} ${name}`), { code: entry.fail });
-    const records = entry[type];
-    if (!records) throw Object.assign(new Error(`query ENODATA ${name}`), { code: 'ENODATA' });
-    return records;
-  };
-  return {
-    resolveTxt: (name) => answer(name, 'TXT') as Promise<string[][]>,
-    resolveCname: (name) => answer(name, 'CNAME') as Promise<string[]>,
-    resolveMx: (name) => answer(name, 'MX') as Promise<Array<{ exchange: string; priority: number }>>,
-    mailauth: (name, type) => answer(name, type as 'TXT'),
-  };
-}
 
 const AMAZONSES: Zone = { 'amazonses.com': { TXT: [['v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 ip4:54.240.0.0/18 -all']] } };
 

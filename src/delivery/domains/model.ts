@@ -150,3 +150,64 @@ export interface DomainReport {
   /** What to do next, most important first; empty when ready without warnings. */
   nextSteps: string[];
 }
+
+// ---- the stored sending domain (service.ts) -------------------------------------------------------
+
+/** What a user gives to add a domain; the key pair is generated, the selector defaults to `td<yyyymm>`. */
+export const DomainInput = z.object({
+  domain: z.string({ error: 'is required' }),
+  provider: z.enum(SENDING_PROVIDERS, { error: `must be one of ${SENDING_PROVIDERS.join(', ')}` }),
+  selector: z.string().optional(),
+  spf: z.string().optional(),
+  region: z.string().optional(),
+  returnPath: z.object({ label: z.string(), target: z.string() }).optional(),
+  dmarcReportTo: z.string().optional(),
+});
+export type DomainInput = z.input<typeof DomainInput>;
+
+/** unverified: never checked; otherwise the health of the last check. */
+export type DomainStatus = 'unverified' | DomainHealth;
+
+/** A record to publish with what the last check found for it (`unchecked` before the first check). */
+export type PublishedRecord = DnsRecord & Partial<Pick<RecordCheck, 'found' | 'problems' | 'warnings' | 'suggested'>> & { status: RecordStatus | 'unchecked' };
+
+export const HEALTH_THRESHOLDS = { hardBounceRate: 0.02, complaintRate: 0.003 } as const;
+
+/** Sending reputation of a domain over the last 30 days (S9.3), against the thresholds mailbox providers enforce. */
+export interface SendingHealth {
+  windowDays: number;
+  sent: number;
+  bounced: number;
+  hardBounced: number;
+  complained: number;
+  hardBounceRate: number;
+  complaintRate: number;
+  thresholds: typeof HEALTH_THRESHOLDS;
+  /** no-data: nothing sent; warning: at half a threshold or more; critical: over a threshold. */
+  status: 'no-data' | 'good' | 'warning' | 'critical';
+}
+
+export interface SendingDomain {
+  id: string;
+  domain: string;
+  selector: string;
+  provider: SendingProvider;
+  region: string;
+  spf: string | null;
+  returnPath: { label: string; target: string } | null;
+  dmarcReportTo: string | null;
+  publicKey: string;
+  status: DomainStatus;
+  records: PublishedRecord[];
+  nextSteps: string[];
+  lastCheckedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The key the send path signs with (DKIM d= and s=), for a domain whose DKIM record checked out. */
+export interface DkimKey {
+  domain: string;
+  selector: string;
+  privateKey: string;
+}

@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
+import { PipelinedSmtpClient } from '../send-path/smtp-client.ts';
 import { NOT_CONNECTED } from './http.ts';
 import { overLimit } from './limits.ts';
 import { Secret, TimeoutMs, accepted, failed, type EmailProvider, type OutboundMessage, type ProviderCapabilities, type ProviderDeps, type ProviderError, type SendOptions, type SendOutcome } from './model.ts';
@@ -7,7 +8,8 @@ import { Secret, TimeoutMs, accepted, failed, type EmailProvider, type OutboundM
 /**
  * SMTP through one pooled nodemailer transport (esp.md §2.7): a few long-lived connections, each
  * reused for many messages. DKIM is either ours already (a signed `raw` message, sent byte for byte)
- * or done here from `dkim` for messages built from their fields.
+ * or done here from `dkim` for messages built from their fields. Raw messages skip nodemailer and go
+ * through the pipelined client of send-path/smtp-client.ts, with the same settings.
  */
 export const SmtpSettings = z
   .strictObject({
@@ -48,7 +50,7 @@ export type SmtpSettings = z.infer<typeof SmtpSettings>;
  * Commands that come before DATA: a failure while one is pending means the server cannot have the
  * message. nodemailer names socket-level failures 'CONN' whatever the stage, so 'CONN' proves nothing.
  */
-const BEFORE_DATA = new Set(['EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH', 'AUTH PLAIN', 'AUTH LOGIN', 'AUTH CRAM-MD5', 'AUTH XOAUTH2', 'MAIL FROM', 'RCPT TO']);
+const BEFORE_DATA = new Set(['GREETING', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH', 'AUTH PLAIN', 'AUTH LOGIN', 'AUTH CRAM-MD5', 'AUTH XOAUTH2', 'MAIL FROM', 'RCPT TO']);
 const AUTH_REPLIES = new Set([530, 534, 535, 538]);
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL']);
 
@@ -57,6 +59,8 @@ type Transporter = ReturnType<typeof createPool>;
 export class SmtpProvider implements EmailProvider {
   readonly capabilities: ProviderCapabilities;
   private readonly transporter: Transporter;
+  /** Finished (raw) messages go through our pipelined client: nodemailer's send path costs ~0.9 ms each. */
+  private readonly pipelined: PipelinedSmtpClient;
 
   /** `id` is 'capture' when this is the hop into the built-in capture inbox. */
   constructor(
@@ -73,6 +77,7 @@ export class SmtpProvider implements EmailProvider {
       rate: { concurrency: settings.maxConnections, requestsPerSec: settings.rateLimitPerSecond },
     };
     this.transporter = createPool(settings);
+    this.pipelined = new PipelinedSmtpClient(settings);
   }
 
   async send(msg: OutboundMessage, opts: SendOptions = {}): Promise<SendOutcome> {
@@ -80,27 +85,27 @@ export class SmtpProvider implements EmailProvider {
     if (refusal) return refusal;
     const envelope = { from: msg.from.email, to: msg.to.map((a) => a.email) };
     try {
-      const info = msg.raw
-        ? await this.transporter.sendMail({ envelope, raw: msg.raw, signal: opts.signal })
-        : await this.transporter.sendMail({
-            envelope,
-            from: { name: msg.from.name ?? '', address: msg.from.email },
-            to: msg.to.map((a) => ({ name: a.name ?? '', address: a.email })),
-            replyTo: msg.replyTo ? { name: msg.replyTo.name ?? '', address: msg.replyTo.email } : undefined,
-            subject: msg.subject,
-            html: msg.html,
-            text: msg.text,
-            headers: msg.headers,
-            // Signed per message, never at the transport, so a raw message keeps its own signature only.
-            dkim: this.settings.dkim && { domainName: this.settings.dkim.domain, keySelector: this.settings.dkim.selector, privateKey: this.settings.dkim.privateKey },
-            disableFileAccess: true,
-            disableUrlAccess: true,
-            signal: opts.signal,
-          });
-      // nodemailer reports a Message-ID of its own for raw messages; the one that travels is in the
-      // bytes. A raw message without one is identified by the server's reply ("250 Ok: queued as …").
-      const messageId = msg.raw ? (rawMessageId(msg.raw) ?? String(info.response)) : info.messageId;
-      return accepted(messageId.replace(/^<|>$/g, ''), this.deps.clock.now());
+      if (msg.raw) {
+        const { response } = await this.pipelined.send(envelope, msg.raw, opts.signal);
+        // The Message-ID that travels is in the bytes; without one, the server's reply identifies the message ("250 Ok: queued as …").
+        return accepted((rawMessageId(msg.raw) ?? response).replace(/^<|>$/g, ''), this.deps.clock.now());
+      }
+      const info = await this.transporter.sendMail({
+        envelope,
+        from: { name: msg.from.name ?? '', address: msg.from.email },
+        to: msg.to.map((a) => ({ name: a.name ?? '', address: a.email })),
+        replyTo: msg.replyTo ? { name: msg.replyTo.name ?? '', address: msg.replyTo.email } : undefined,
+        subject: msg.subject,
+        html: msg.html,
+        text: msg.text,
+        headers: msg.headers,
+        // Signed per message, never at the transport, so a raw message keeps its own signature only.
+        dkim: this.settings.dkim && { domainName: this.settings.dkim.domain, keySelector: this.settings.dkim.selector, privateKey: this.settings.dkim.privateKey },
+        disableFileAccess: true,
+        disableUrlAccess: true,
+        signal: opts.signal,
+      });
+      return accepted(info.messageId.replace(/^<|>$/g, ''), this.deps.clock.now());
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       return failed(smtpFailure(err));
@@ -109,6 +114,7 @@ export class SmtpProvider implements EmailProvider {
 
   async close(): Promise<void> {
     this.transporter.close();
+    await this.pipelined.close();
   }
 }
 

@@ -1,0 +1,127 @@
+import { newId } from '../shared/ids.ts';
+import { toJson } from '../shared/json.ts';
+import { BURST_WINDOW_MS, classifyClick, classifyOpen, type RecentClick, type RequestSignal, type Verdict } from './machine.ts';
+import type { EventInsert, HitQueries, MessageFacts } from './repo.ts';
+
+/** One open or click waiting for its batch to commit. */
+export interface Hit {
+  kind: 'opened' | 'clicked';
+  messageId: string;
+  /** The contact the token names; null for provider events (their message row is the authority). */
+  contactId: string | null;
+  at: Date;
+  signal: RequestSignal;
+  link?: number;
+  url?: string;
+  /** A provider's own machine verdict (SendGrid's machine opens), and which provider reported it. */
+  provider?: { name: string; machine: boolean };
+}
+
+/** What an event row needs of its message. */
+export type EventTarget = Pick<MessageFacts, 'id' | 'brand_id' | 'contact_id' | 'campaign_id' | 'series_id'>;
+
+export function eventRow(m: EventTarget, type: string, at: string, data: Record<string, unknown>, machine = false): EventInsert {
+  return {
+    id: newId('evt'),
+    brand_id: m.brand_id,
+    contact_id: m.contact_id,
+    type,
+    campaign_id: m.campaign_id,
+    series_id: m.series_id,
+    occurred_at: at,
+    data: toJson(data),
+    message_id: m.id,
+    machine: machine ? 1 : 0,
+  };
+}
+
+/**
+ * Turns a batch of opens and clicks into event rows and first-time columns: reads the messages,
+ * classifies each hit (machine.ts), inserts the events, sets opened_at / clicked_at from human
+ * hits only, and re-classifies the earlier clicks of a burst once the burst shows.
+ *
+ * The clicks of the last second are kept in memory per message (the burst rule needs them, and
+ * reading them back from events cost a sixth of a click): every click of a process passes here. A scanner spreading one burst over several API processes is caught only by the
+ * other rules (user agent, speed after sending).
+ */
+export class HitRecorder {
+  private recent = new Map<string, RecentClick[]>();
+  /** The same clicks in the order they were seen, so forgetting old ones never walks the whole map. */
+  private order: Array<{ messageId: string; at: string }> = [];
+  private head = 0;
+
+  async record(q: HitQueries, batch: readonly Hit[]): Promise<void> {
+    const facts = new Map((await q.messageFacts([...new Set(batch.map((h) => h.messageId))])).map((m) => [m.id, m]));
+    const hits = batch
+      .filter((h) => facts.has(h.messageId) && (h.contactId === null || facts.get(h.messageId)!.contact_id === h.contactId))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    if (hits.length === 0) return;
+    const events: EventInsert[] = [];
+    const firsts = new Map<string, { id: string; openedAt: string | null; clickedAt: string | null }>();
+    const bursts: Array<{ messageId: string; from: string; to: string }> = [];
+    for (const h of hits) {
+      const m = facts.get(h.messageId)!;
+      const at = h.at.toISOString();
+      const verdict = this.classify(h, m);
+      const machine = verdict.machine || !!h.provider?.machine;
+      events.push(eventRow(m, h.kind, at, hitData(h, verdict), machine));
+      if (h.kind === 'clicked') this.remember(m.id, { at, target: targetOf(h) });
+      if (verdict.reason === 'link-burst') bursts.push({ messageId: m.id, from: new Date(h.at.getTime() - BURST_WINDOW_MS).toISOString(), to: at });
+      if (!machine) noteFirst(firsts, m, h.kind, at);
+    }
+    this.forgetBefore(hits[hits.length - 1].at.getTime() - BURST_WINDOW_MS);
+    await q.recordEvents(events);
+    if (firsts.size > 0) await q.setEngagementFirsts([...firsts.values()]);
+    for (const b of bursts) await q.markBurst(b.messageId, b.from, b.to);
+  }
+
+  private classify(h: Hit, m: MessageFacts): Verdict {
+    const timing = { sentAt: m.sent_at };
+    return h.kind === 'opened' ? classifyOpen(h.signal, timing, h.at) : classifyClick(h.signal, timing, h.at, targetOf(h), this.recent.get(m.id) ?? []);
+  }
+
+  private remember(messageId: string, click: RecentClick): void {
+    const clicks = this.recent.get(messageId);
+    if (clicks) clicks.push(click);
+    else this.recent.set(messageId, [click]);
+    this.order.push({ messageId, at: click.at });
+  }
+
+  private forgetBefore(ms: number): void {
+    const cutoff = new Date(ms).toISOString();
+    while (this.head < this.order.length && this.order[this.head].at < cutoff) {
+      const { messageId } = this.order[this.head++];
+      const kept = this.recent.get(messageId)?.filter((c) => c.at >= cutoff) ?? [];
+      if (kept.length === 0) this.recent.delete(messageId);
+      else this.recent.set(messageId, kept);
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/** What identifies a clicked link for burst detection: its index, or the URL a provider reported. */
+const targetOf = (h: Hit) => String(h.link ?? h.url ?? '');
+
+function hitData(h: Hit, verdict: Verdict): Record<string, unknown> {
+  return {
+    ...(h.link !== undefined ? { link: h.link } : {}),
+    ...(h.url !== undefined ? { url: h.url } : {}),
+    ...(h.signal.userAgent ? { userAgent: h.signal.userAgent.slice(0, 500) } : {}),
+    ...(h.signal.ip ? { ip: h.signal.ip } : {}),
+    ...(h.signal.method !== 'GET' ? { method: h.signal.method } : {}),
+    ...(verdict.reason ? { machineReason: verdict.reason } : {}),
+    ...(verdict.agent ? { agent: verdict.agent } : {}),
+    ...(h.provider ? { provider: h.provider.name, ...(h.provider.machine ? { machineReason: 'provider' } : {}) } : {}),
+  };
+}
+
+/** The earliest human open (a click counts as one) and click per message, where the row has none yet. */
+function noteFirst(firsts: Map<string, { id: string; openedAt: string | null; clickedAt: string | null }>, m: MessageFacts, kind: Hit['kind'], at: string): void {
+  const f = firsts.get(m.id) ?? { id: m.id, openedAt: null, clickedAt: null };
+  if (!m.opened_at && !f.openedAt) f.openedAt = at;
+  if (kind === 'clicked' && !m.clicked_at && !f.clickedAt) f.clickedAt = at;
+  if (f.openedAt || f.clickedAt) firsts.set(m.id, f);
+}

@@ -1,0 +1,285 @@
+import { sql, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool } from 'kysely';
+import type Database from 'better-sqlite3';
+import type { Dialect, Executor } from '../store/db.ts';
+import type { DB, EventsTable, MessagesTable } from '../store/schema.ts';
+import type { RecipientsQuery } from './model.ts';
+
+/**
+ * Every tracking query: the write side (events with their campaign_activity rollup, first-time
+ * columns on messages) and the results (counts from the partial indexes and the rollup of
+ * migration 010, links, recipients, trails). Queries only; the rules live in service.ts and
+ * recorder.ts.
+ */
+
+export type EventInsert = Insertable<EventsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+/** What recording an event needs to know about its message. */
+export type MessageFacts = Pick<MessageRow, 'id' | 'brand_id' | 'contact_id' | 'campaign_id' | 'series_id' | 'email' | 'sent_at' | 'opened_at' | 'clicked_at' | 'unsubscribed_at'>;
+export type FirstColumn = 'delivered_at' | 'complained_at' | 'unsubscribed_at';
+/** A change of campaign_activity: `n` events of (campaign, hour, type, machine); negative to move events out. */
+export interface ActivityDelta {
+  campaign_id: string;
+  hour: string;
+  type: string;
+  machine: number;
+  n: number;
+}
+
+const FACTS = ['id', 'brand_id', 'contact_id', 'campaign_id', 'series_id', 'email', 'sent_at', 'opened_at', 'clicked_at', 'unsubscribed_at'] as const;
+
+/** SQLite allows 32,766 bound values per statement and PostgreSQL 65,535: stay well below both. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const timeType = (dialect: Dialect) => sql.raw(dialect === 'postgres' ? 'timestamptz' : 'text');
+
+const contactExists = ({ exists, selectFrom }: ExpressionBuilder<DB, 'messages'>) =>
+  exists(selectFrom('contacts').select(sql.lit(1).as('one')).whereRef('contacts.id', '=', 'messages.contact_id'));
+
+/** The link index of a click event, exactly as events_clicks_idx (migration 010) spells it. */
+const linkOf = (dialect: Dialect) => (dialect === 'postgres' ? sql<string | null>`(data->>'link')` : sql<number | null>`json_extract(data, '$.link')`);
+
+/** The start of the UTC hour of an ISO instant. */
+export const hourOf = (iso: string) => `${iso.slice(0, 13)}:00:00.000Z`;
+
+/** The rollup rows a set of new events adds (events outside a campaign have none). */
+export function activityOf(rows: ReadonlyArray<Pick<EventInsert, 'campaign_id' | 'occurred_at' | 'type' | 'machine'>>, sign = 1): ActivityDelta[] {
+  const sums = new Map<string, ActivityDelta>();
+  for (const r of rows) {
+    if (!r.campaign_id) continue;
+    const d = { campaign_id: r.campaign_id, hour: hourOf(r.occurred_at), type: r.type, machine: r.machine ?? 0, n: 0 };
+    const key = `${d.campaign_id}\n${d.hour}\n${d.type}\n${d.machine}`;
+    (sums.get(key) ?? sums.set(key, d).get(key)!).n += sign;
+  }
+  return [...sums.values()];
+}
+
+const UPSERT_ACTIVITY = 'on conflict (campaign_id, hour, type, machine) do update set n = campaign_activity.n + excluded.n';
+
+export const trackingRepo = {
+  // ---- write side ----------------------------------------------------------------------------
+
+  /** The messages of a batch whose contact still exists (an erased contact's events are not recorded). */
+  async messageFacts(db: Executor, ids: readonly string[]): Promise<MessageFacts[]> {
+    const out: MessageFacts[] = [];
+    for (const part of chunks(ids)) out.push(...(await db.selectFrom('messages').select(FACTS).where('id', 'in', part).where(contactExists).execute()));
+    return out;
+  },
+
+  findMessage(db: Executor, id: string): Promise<MessageRow | undefined> {
+    return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** A provider event's message (whose contact still exists): by our reference, or by the provider's own id. */
+  findMessageForProvider(db: Executor, brandId: string, ref: { messageId?: string; providerMessageId?: string }): Promise<MessageFacts | undefined> {
+    let q = db.selectFrom('messages').select(FACTS).where('brand_id', '=', brandId).where(contactExists);
+    if (ref.messageId) q = q.where('id', '=', ref.messageId);
+    else if (ref.providerMessageId) q = q.where('provider_message_id', '=', ref.providerMessageId);
+    else return Promise.resolve(undefined);
+    return q.executeTakeFirst();
+  },
+
+  async hasEvent(db: Executor, messageId: string, type: string): Promise<boolean> {
+    return !!(await db.selectFrom('events').select('id').where('message_id', '=', messageId).where('type', '=', type).limit(1).executeTakeFirst());
+  },
+
+  /** The brand of a contact, for an unsubscribe whose message row is gone (its campaign was deleted). */
+  async brandOfContact(db: Executor, contactId: string): Promise<string | null> {
+    return (await db.selectFrom('contacts').select('brand_id').where('id', '=', contactId).executeTakeFirst())?.brand_id ?? null;
+  },
+
+  /** Events and their campaign_activity rollup, in the caller's transaction (or statement). */
+  async recordEvents(db: Executor, rows: readonly EventInsert[]): Promise<void> {
+    for (const part of chunks(rows, 400)) await db.insertInto('events').values(part).execute();
+    await trackingRepo.addActivity(db, activityOf(rows));
+  },
+
+  async addActivity(db: Executor, deltas: readonly ActivityDelta[]): Promise<void> {
+    for (const part of chunks(deltas, 100)) {
+      const values = part.map((d) => sql`(${d.campaign_id}, ${d.hour}, ${d.type}, ${d.machine}, ${d.n})`);
+      await sql`insert into campaign_activity (campaign_id, hour, type, machine, n) values ${sql.join(values)} ${sql.raw(UPSERT_ACTIVITY)}`.execute(db);
+    }
+  },
+
+  /**
+   * First human open and click per message, one statement per chunk: each column keeps its value
+   * when set (coalesce), so concurrent writers and replays can only ever keep the earliest first.
+   */
+  async setEngagementFirsts(db: Executor, dialect: Dialect, firsts: ReadonlyArray<{ id: string; openedAt: string | null; clickedAt: string | null }>): Promise<void> {
+    const type = timeType(dialect);
+    const caseOf = (rows: typeof firsts, pick: (r: (typeof firsts)[number]) => string | null) => {
+      const whens = rows.filter((r) => pick(r) !== null).map((r) => sql`when ${r.id} then cast(${pick(r)} as ${type})`);
+      return whens.length ? sql`case id ${sql.join(whens, sql` `)} end` : sql`null`;
+    };
+    for (const part of chunks(firsts, 300)) {
+      await sql`update messages set opened_at = coalesce(opened_at, ${caseOf(part, (r) => r.openedAt)}), clicked_at = coalesce(clicked_at, ${caseOf(part, (r) => r.clickedAt)})
+        where id in (${sql.join(part.map((r) => r.id))})`.execute(db);
+    }
+  },
+
+  /** Sets a first-time column if it is still empty; true when this call set it. */
+  async setFirst(db: Executor, id: string, column: FirstColumn, at: string): Promise<boolean> {
+    const r = await db.updateTable('messages').set({ [column]: at }).where('id', '=', id).where(column, 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  },
+
+  /** The first bounce's time; the class only ever moves towards hard (a later hard bounce outranks a soft one). */
+  async setBounce(db: Executor, id: string, at: string, klass: 'hard' | 'soft' | 'undetermined'): Promise<void> {
+    await db
+      .updateTable('messages')
+      .set({
+        bounced_at: sql`coalesce(bounced_at, ${at})`,
+        bounce_class: sql`case when bounce_class = 'hard' or ${klass} = 'undetermined' and bounce_class is not null then bounce_class else ${klass} end`,
+      })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  /** The human clicks of a message in [from, to], now known to be a scanner's, become machine clicks; returns them. */
+  async markMachineClicks(db: Executor, messageId: string, from: string, to: string): Promise<Array<{ campaign_id: string | null; type: string; occurred_at: string }>> {
+    const rows = await db
+      .updateTable('events')
+      .set({ machine: 1 })
+      .where('message_id', '=', messageId)
+      .where('type', '=', 'clicked')
+      .where('machine', '=', 0)
+      .where('occurred_at', '>=', from)
+      .where('occurred_at', '<=', to)
+      .returning(['campaign_id', 'type', 'occurred_at'])
+      .execute();
+    return rows;
+  },
+
+  /** Re-derives opened_at / clicked_at from the human events after some were re-classified. */
+  async recomputeEngagementFirsts(db: Executor, messageId: string): Promise<void> {
+    const firstOf = (types: string[]) =>
+      sql<string | null>`(select min(occurred_at) from events where message_id = ${messageId} and type in (${sql.join(types)}) and machine = 0)`;
+    await db
+      .updateTable('messages')
+      .set({ opened_at: firstOf(['opened', 'clicked']), clicked_at: firstOf(['clicked']) })
+      .where('id', '=', messageId)
+      .execute();
+  },
+
+  // ---- results -------------------------------------------------------------------------------
+
+  findCampaign(db: Executor, brandId: string, id: string) {
+    return db.selectFrom('campaigns').select(['id', 'sent', 'email_id', 'email_version']).where('brand_id', '=', brandId).where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Counts of messages with each first-time column set, each from its own partial index. */
+  async firstCounts(db: Executor, campaignId: string) {
+    const count = (column: string) => sql<number>`(select count(*) from messages where campaign_id = ${campaignId} and ${sql.ref(column)} is not null)`;
+    const { rows } = await sql<{ delivered: number; opened: number; clicked: number; complained: number; unsubscribed: number }>`select
+      ${count('delivered_at')} as delivered, ${count('opened_at')} as opened, ${count('clicked_at')} as clicked,
+      ${count('complained_at')} as complained, ${count('unsubscribed_at')} as unsubscribed`.execute(db);
+    return rows[0];
+  },
+
+  async bounceCounts(db: Executor, campaignId: string): Promise<Array<{ bounce_class: string | null; n: number }>> {
+    const { rows } = await sql<{ bounce_class: string | null; n: number }>`select bounce_class, count(*) as n from messages
+      where campaign_id = ${campaignId} and bounced_at is not null group by bounce_class`.execute(db);
+    return rows;
+  },
+
+  /** The campaign's events per hour, type and machine flag (the rollup; a few rows per hour). */
+  async activity(db: Executor, campaignId: string): Promise<ActivityDelta[]> {
+    const { rows } = await sql<ActivityDelta>`select campaign_id, hour, type, machine, n from campaign_activity where campaign_id = ${campaignId} and n <> 0 order by hour`.execute(db);
+    return rows.map((r) => ({ ...r, hour: new Date(r.hour).toISOString(), machine: Number(r.machine), n: Number(r.n) }));
+  },
+
+  /** Human, unique human and machine clicks per link index, from events_clicks_idx alone. */
+  async linkCounts(db: Executor, dialect: Dialect, campaignId: string) {
+    const { rows } = await sql<{ link: number | string | null; clicks: number; unique_clicks: number; machine_clicks: number }>`select ${linkOf(dialect)} as link,
+        count(*) filter (where machine = 0) as clicks,
+        count(distinct case when machine = 0 then message_id end) as unique_clicks,
+        count(*) filter (where machine = 1) as machine_clicks
+      from events where campaign_id = ${campaignId} and type = 'clicked' group by 1 order by 1`.execute(db);
+    // Clicks a provider reported carry a URL but no link index: they stay apart (null).
+    return rows.map((r) => ({ ...r, link: r.link === null ? null : Number(r.link) }));
+  },
+
+  /** Keyset page by message id; `queued` covers the messages a worker holds right now. */
+  recipients(db: Executor, dialect: Dialect, campaignId: string, q: RecipientsQuery & { limit: number }): Promise<MessageRow[]> {
+    let query = db.selectFrom('messages').selectAll().where('campaign_id', '=', campaignId);
+    if (q.status) query = query.where('status', 'in', q.status === 'queued' ? ['queued', 'sending'] : [q.status]);
+    if (q.search) query = query.where(sql<SqlBool>`email ${sql.raw(dialect === 'postgres' ? 'ilike' : 'like')} ${`%${escapeLike(q.search)}%`} escape '\\'`);
+    if (q.cursor) query = query.where('id', '>', q.cursor);
+    return query.orderBy('id').limit(q.limit).execute();
+  },
+
+  findBrandMessage(db: Executor, brandId: string, id: string): Promise<MessageRow | undefined> {
+    return db.selectFrom('messages').selectAll().where('brand_id', '=', brandId).where('id', '=', id).executeTakeFirst();
+  },
+
+  messageEvents(db: Executor, messageId: string) {
+    return db.selectFrom('events').select(['type', 'occurred_at', 'data', 'machine']).where('message_id', '=', messageId).orderBy('occurred_at').orderBy('id').execute();
+  },
+};
+
+/** The queries of the open and click hot path, bound to one transaction (HitRecorder runs them). */
+export interface HitQueries {
+  messageFacts(ids: readonly string[]): Promise<MessageFacts[]>;
+  /** Events and their rollup. */
+  recordEvents(rows: readonly EventInsert[]): Promise<void>;
+  setEngagementFirsts(firsts: ReadonlyArray<{ id: string; openedAt: string | null; clickedAt: string | null }>): Promise<void>;
+  /** A burst showed a scanner: its earlier clicks, recorded as human, become machine clicks (rollup too), and the firsts are derived again. */
+  markBurst(messageId: string, from: string, to: string): Promise<void>;
+}
+
+/** PostgreSQL (and SQLite in-thread): multi-row queries, few round trips. */
+export function kyselyHitQueries(db: Executor, dialect: Dialect): HitQueries {
+  return {
+    messageFacts: (ids) => trackingRepo.messageFacts(db, ids),
+    recordEvents: (rows) => trackingRepo.recordEvents(db, rows),
+    setEngagementFirsts: (firsts) => trackingRepo.setEngagementFirsts(db, dialect, firsts),
+    async markBurst(messageId, from, to) {
+      const moved = await trackingRepo.markMachineClicks(db, messageId, from, to);
+      await trackingRepo.addActivity(db, [...activityOf(moved.map((e) => ({ ...e, machine: 0 })), -1), ...activityOf(moved.map((e) => ({ ...e, machine: 1 })))]);
+      await trackingRepo.recomputeEngagementFirsts(db, messageId);
+    },
+  };
+}
+
+/**
+ * SQLite: statements prepared once, run on the app's connection inside the caller's Kysely
+ * transaction (which holds that connection). Kysely prepares every query anew, which cost about
+ * a quarter of a hit; here a row is one bound statement run.
+ */
+export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
+  const facts = sqlite.prepare(`select ${FACTS.join(', ')} from messages where id = ? and exists (select 1 from contacts where contacts.id = messages.contact_id)`);
+  const insert = sqlite.prepare('insert into events (id, brand_id, contact_id, type, campaign_id, series_id, occurred_at, data, message_id, machine) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const activity = sqlite.prepare(`insert into campaign_activity (campaign_id, hour, type, machine, n) values (?, ?, ?, ?, ?) ${UPSERT_ACTIVITY}`);
+  const firsts = sqlite.prepare('update messages set opened_at = coalesce(opened_at, ?), clicked_at = coalesce(clicked_at, ?) where id = ?');
+  const burst = sqlite.prepare(
+    "update events set machine = 1 where message_id = ? and type = 'clicked' and machine = 0 and occurred_at >= ? and occurred_at <= ? returning campaign_id, type, occurred_at",
+  );
+  const human = (types: string) => `(select min(occurred_at) from events where message_id = @id and type in (${types}) and machine = 0)`;
+  const recompute = sqlite.prepare(`update messages set opened_at = ${human("'opened', 'clicked'")}, clicked_at = ${human("'clicked'")} where id = @id`);
+  const addActivity = (deltas: ActivityDelta[]) => {
+    for (const d of deltas) activity.run(d.campaign_id, d.hour, d.type, d.machine, d.n);
+  };
+  return {
+    async messageFacts(ids) {
+      return ids.map((id) => facts.get(id) as MessageFacts | undefined).filter((m): m is MessageFacts => m !== undefined);
+    },
+    async recordEvents(rows) {
+      for (const r of rows) insert.run(r.id, r.brand_id, r.contact_id, r.type, r.campaign_id ?? null, r.series_id ?? null, r.occurred_at, r.data, r.message_id ?? null, r.machine ?? 0);
+      addActivity(activityOf(rows));
+    },
+    async setEngagementFirsts(list) {
+      for (const f of list) firsts.run(f.openedAt, f.clickedAt, f.id);
+    },
+    async markBurst(messageId, from, to) {
+      const moved = burst.all(messageId, from, to) as Array<{ campaign_id: string | null; type: string; occurred_at: string }>;
+      addActivity([...activityOf(moved.map((e) => ({ ...e, machine: 0 })), -1), ...activityOf(moved.map((e) => ({ ...e, machine: 1 })))]);
+      recompute.run({ id: messageId });
+    },
+  };
+}
