@@ -62,7 +62,7 @@ export function normaliseEmail(value: unknown): { email: string } | { error: str
   if (typeof value !== 'string' || value.trim() === '') return { error: 'is required' };
   let email = value.trim().toLowerCase();
   // Strip a display-name wrapper people paste from mail clients: "Ann <ann@x.com>".
-  const angle = /<([^<>]+)>$/.exec(email);
+  const angle = email.endsWith('>') ? /<([^<>]+)>$/.exec(email) : null;
   if (angle) email = angle[1].trim();
   const at = email.lastIndexOf('@');
   if (at > 0 && /[^\x00-\x7f]/.test(email.slice(at + 1))) {
@@ -94,7 +94,9 @@ export function classifyEmail(email: string): { validation: Validation; reason: 
   const at = email.lastIndexOf('@');
   const domain = email.slice(at + 1);
   if (disposableDomains().has(domain)) return { validation: 'risky', reason: 'disposable domain' };
-  if (ROLE_LOCAL_PARTS.has(email.slice(0, at).split('+')[0])) return { validation: 'risky', reason: 'role address' };
+  // The mailbox without a +tag ("info+news@" is still info@).
+  const plus = email.indexOf('+');
+  if (ROLE_LOCAL_PARTS.has(email.slice(0, plus >= 0 && plus < at ? plus : at))) return { validation: 'risky', reason: 'role address' };
   return { validation: 'valid', reason: null };
 }
 
@@ -171,15 +173,32 @@ export function normaliseTimeZone(value: string): string | null {
   return hit;
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written at v[from, from + length) in ASCII digits. */
+function digits(v: string, from: number, length: number): number {
+  let n = 0;
+  for (let i = from; i < from + length; i++) n = n * 10 + v.charCodeAt(i) - 48;
+  return n;
+}
+
+/** YYYY-MM-DD names a day of the (proleptic Gregorian) calendar, as Date counts them: no 2026-02-30. Runs per imported date cell, so no Date object. */
+function isCalendarDate(v: string): boolean {
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 2);
+  const day = digits(v, 8, 2);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
+
 /** Dates: ISO 8601 (date or date-time), or anything Date parses unambiguously as ISO-like. */
 export function normaliseDate(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString();
   if (typeof value !== 'string') return null;
   const v = value.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
-    const d = new Date(`${v}T00:00:00Z`);
-    return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v ? null : v;
-  }
+  if (DATE_ONLY.test(v)) return isCalendarDate(v) ? v : null;
   if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v)) return null;
   const d = new Date(v.replace(' ', 'T'));
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
@@ -228,25 +247,31 @@ function text(value: unknown, field: string, max: number, issues: Issue[]): stri
 
 const STATUS_SET = new Set<string>(CONTACT_STATUSES);
 
+/** The input has a value (maybe null) for `k`: remembered in `present` for a partial update. */
+function given(raw: RawContact, k: keyof RawContact, present: Set<string>): boolean {
+  if (raw[k] === undefined) return false;
+  present.add(k);
+  return true;
+}
+
 export function normaliseContact(raw: RawContact, opts: NormaliseOptions): NormaliseResult {
   const issues: Issue[] = [];
   const present = new Set<string>();
-  const has = (k: keyof RawContact) => raw[k] !== undefined && (present.add(k), true);
 
   let email = '';
-  if (!opts.partial || has('email')) {
+  if (!opts.partial || given(raw, 'email', present)) {
     present.add('email');
     const e = normaliseEmail(raw.email);
     if ('error' in e) issues.push({ field: 'email', message: e.error });
     else email = e.email;
   }
 
-  const firstName = has('firstName') ? text(raw.firstName, 'firstName', LIMITS.name, issues) : null;
-  const lastName = has('lastName') ? text(raw.lastName, 'lastName', LIMITS.name, issues) : null;
-  const consentSource = has('consentSource') ? text(raw.consentSource, 'consentSource', LIMITS.consentSource, issues) : null;
+  const firstName = given(raw, 'firstName', present) ? text(raw.firstName, 'firstName', LIMITS.name, issues) : null;
+  const lastName = given(raw, 'lastName', present) ? text(raw.lastName, 'lastName', LIMITS.name, issues) : null;
+  const consentSource = given(raw, 'consentSource', present) ? text(raw.consentSource, 'consentSource', LIMITS.consentSource, issues) : null;
 
   let phone: string | null = null;
-  if (has('phone')) {
+  if (given(raw, 'phone', present)) {
     phone = text(raw.phone, 'phone', LIMITS.phone, issues);
     if (phone !== null && (!/^\+?[0-9 ().\-/]+$/.test(phone) || phone.replace(/\D/g, '').length < 5)) {
       issues.push({ field: 'phone', message: `"${clip(phone)}" is not a phone number` });
@@ -255,7 +280,7 @@ export function normaliseContact(raw: RawContact, opts: NormaliseOptions): Norma
   }
 
   let country: string | null = null;
-  if (has('country')) {
+  if (given(raw, 'country', present)) {
     const c = text(raw.country, 'country', 100, issues);
     if (c !== null) {
       country = normaliseCountry(c);
@@ -264,7 +289,7 @@ export function normaliseContact(raw: RawContact, opts: NormaliseOptions): Norma
   }
 
   let language: string | null = null;
-  if (has('language')) {
+  if (given(raw, 'language', present)) {
     const l = text(raw.language, 'language', 100, issues);
     if (l !== null) {
       language = normaliseLanguage(l);
@@ -273,7 +298,7 @@ export function normaliseContact(raw: RawContact, opts: NormaliseOptions): Norma
   }
 
   let timeZone: string | null = null;
-  if (has('timeZone')) {
+  if (given(raw, 'timeZone', present)) {
     const z = text(raw.timeZone, 'timeZone', 100, issues);
     if (z !== null) {
       timeZone = normaliseTimeZone(z);
@@ -282,14 +307,14 @@ export function normaliseContact(raw: RawContact, opts: NormaliseOptions): Norma
   }
 
   let status: ContactStatus | null = null;
-  if (has('status') && raw.status !== null && raw.status !== '') {
+  if (given(raw, 'status', present) && raw.status !== null && raw.status !== '') {
     const s = String(raw.status).trim().toLowerCase().replace(/[_ ]/g, '-');
     if (STATUS_SET.has(s)) status = s as ContactStatus;
     else issues.push({ field: 'status', message: `must be one of ${CONTACT_STATUSES.join(', ')}` });
   }
 
   let consentAt: string | null = null;
-  if (has('consentAt') && raw.consentAt !== null && raw.consentAt !== '') {
+  if (given(raw, 'consentAt', present) && raw.consentAt !== null && raw.consentAt !== '') {
     consentAt = normaliseDate(raw.consentAt);
     if (!consentAt) issues.push({ field: 'consentAt', message: 'expected an ISO 8601 date-time' });
     else if (consentAt.length === 10) consentAt = `${consentAt}T00:00:00.000Z`;

@@ -4,6 +4,8 @@ import type { Executor, Store } from '../../store/db.ts';
 import type { ContactStatus, ImportsTable } from '../../store/schema.ts';
 import type { FieldType } from '../model.ts';
 import type { ImportProgress } from './model.ts';
+import { CONTACT_COLUMNS, CONTACT_WIDTH, COL, type Chunks, type ContactRows } from './rows.ts';
+import { bulkWal, WalCheckpointer } from './wal.ts';
 
 /**
  * SQL of imports and exports. The import's hot path (contacts, their tags and timeline events, a
@@ -109,24 +111,6 @@ export const importsRepo = {
 
 // ---- the import's batch path ------------------------------------------------------------------
 
-export interface NewContact {
-  id: string;
-  email: string;
-  first_name: string | null;
-  last_name: string | null;
-  phone: string | null;
-  country: string | null;
-  language: string | null;
-  time_zone: string | null;
-  status: ContactStatus;
-  consent_source: string | null;
-  consent_at: string | null;
-  validation: string;
-  validation_reason: string | null;
-  /** JSON object text. */
-  attributes: string;
-}
-
 /** Values of an existing contact to overwrite; null keeps what is stored. */
 export interface ContactChange {
   id: string;
@@ -150,15 +134,17 @@ export interface Checkpoint extends ImportProgress {
 
 /** The statements of one batch, all inside one transaction. */
 export interface BatchWriter {
-  /** Inserts the contacts whose email the brand does not have yet; returns the emails inserted. */
-  insertNew(rows: NewContact[]): Promise<Set<string>>;
+  /** Inserts the contacts whose email the brand does not have yet; returns the emails it left out because they exist. */
+  insertNew(rows: ContactRows): Promise<Set<string>>;
   findExisting(emails: string[]): Promise<Map<string, { id: string; status: ContactStatus }>>;
   updateContacts(rows: ContactChange[]): Promise<void>;
   createTags(tags: Array<{ id: string; name: string; color: string }>): Promise<void>;
   /** Lower-cased name → id. */
   tagIdsByLowerName(lowerNames: string[]): Promise<Map<string, string>>;
-  addContactTags(contactIds: string[], tagIds: string[]): Promise<void>;
-  addEvents(ids: string[], contactIds: string[], types: string[]): Promise<void>;
+  /** Contact id, tag id per row. */
+  addContactTags(pairs: Chunks<string>): Promise<void>;
+  /** Event id, contact id, type per row: timeline events. */
+  addEvents(triples: Chunks<string>): Promise<void>;
   /** Records progress if the import is still running from `expectedRow`; false means cancelled or taken over. */
   saveCheckpoint(expectedRow: number, c: Checkpoint): Promise<boolean>;
 }
@@ -181,12 +167,9 @@ export function batchRunner(store: Store, ctx: BatchContext): BatchRunner {
 
 // ---- SQLite: prepared multi-row statements on the raw handle -------------------------------------
 
-const CONTACT_COLUMNS = 'id, brand_id, email, first_name, last_name, phone, country, language, time_zone, status, consent_source, consent_at, validation, validation_reason, attributes, created_at, updated_at';
-
 /**
  * A multi-row INSERT prepared once per row count actually used (a full chunk and the last, shorter
- * one). Arguments are built one statement at a time: small arrays die young instead of piling up
- * in V8's large-object space, which only a full GC empties.
+ * one), bound to each chunk of the batch's rows as it is.
  */
 class MultiRow {
   private readonly cache = new Map<number, Database.Statement>();
@@ -195,7 +178,7 @@ class MultiRow {
     private readonly head: string,
     private readonly tuple: string,
     private readonly tail: string,
-    private readonly chunk: number,
+    private readonly width: number,
   ) {}
 
   private statement(rows: number): Database.Statement {
@@ -207,23 +190,29 @@ class MultiRow {
     return s;
   }
 
-  /** Inserts `count` rows; `fill` pushes row i's values (the tuple's `?`s); `named` binds the @constants. */
-  run(count: number, fill: (args: unknown[], i: number) => void, named: Record<string, unknown>): void {
-    for (let done = 0; done < count; done += this.chunk) {
-      const rows = Math.min(this.chunk, count - done);
-      const args: unknown[] = [];
-      for (let i = done; i < done + rows; i++) fill(args, i);
-      this.statement(rows).run(args, named);
-    }
+  /** Inserts one chunk of rows and returns how many the statement wrote; `named` binds the @constants. */
+  runChunk(chunk: unknown[], named: Record<string, unknown>): number {
+    return this.statement(chunk.length / this.width).run(chunk, named).changes;
+  }
+
+  run(chunks: Chunks<unknown>, named: Record<string, unknown>): void {
+    for (const chunk of chunks) this.runChunk(chunk, named);
   }
 }
 
 function sqliteRunner(store: Store, ctx: BatchContext): BatchRunner {
   const db = store.sqlite!;
-  const insertContacts = new MultiRow(db, `insert into contacts (${CONTACT_COLUMNS}) values`, '(?, @brand, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, @at, @at)', '', 64);
-  const contactTags = new MultiRow(db, 'insert into contact_tags (contact_id, tag_id, created_at) values', '(?, ?, @at)', 'on conflict do nothing', 256);
-  const events = new MultiRow(db, 'insert into events (id, brand_id, contact_id, type, campaign_id, series_id, occurred_at, data) values', '(?, @brand, ?, ?, null, null, @at, @data)', '', 256);
+  const insertContacts = new MultiRow(
+    db,
+    `insert into contacts (${CONTACT_COLUMNS.join(', ')}, brand_id, created_at, updated_at) values`,
+    `(${CONTACT_COLUMNS.map(() => '?').join(', ')}, @brand, @at, @at)`,
+    'on conflict (brand_id, email) do nothing',
+    CONTACT_WIDTH,
+  );
+  const contactTags = new MultiRow(db, 'insert into contact_tags (contact_id, tag_id, created_at) values', '(?, ?, @at)', 'on conflict do nothing', 2);
+  const events = new MultiRow(db, 'insert into events (id, contact_id, type, brand_id, campaign_id, series_id, occurred_at, data) values', '(?, ?, ?, @brand, null, null, @at, @data)', '', 3);
   const findExisting = db.prepare('select email, id, status from contacts where brand_id = ? and email in (select value from json_each(?))');
+  const idsPresent = db.prepare('select id from contacts where id in (select value from json_each(?))').pluck();
   const update = db.prepare(
     `update contacts set first_name = coalesce(?, first_name), last_name = coalesce(?, last_name), phone = coalesce(?, phone),
        country = coalesce(?, country), language = coalesce(?, language), time_zone = coalesce(?, time_zone), status = ?,
@@ -238,29 +227,25 @@ function sqliteRunner(store: Store, ctx: BatchContext): BatchRunner {
   );
   const eventData = JSON.stringify({ importId: ctx.importId });
 
-  const existingIn = (emails: string[]) => {
-    const rows = findExisting.all(ctx.brandId, JSON.stringify(emails)) as Array<{ email: string; id: string; status: ContactStatus }>;
-    return new Map(rows.map((r) => [r.email, { id: r.id, status: r.status }]));
-  };
-
   const writerAt = (at: string): BatchWriter => ({
     async insertNew(rows) {
-      // The lookup runs in this same write transaction (BEGIN IMMEDIATE holds SQLite's only write
-      // lock), so no other writer can add one of these emails before the plain INSERT below.
-      const existing = existingIn(rows.map((r) => r.email));
-      const fresh = existing.size === 0 ? rows : rows.filter((r) => !existing.has(r.email));
-      insertContacts.run(
-        fresh.length,
-        (a, i) => {
-          const r = fresh[i];
-          a.push(r.id, r.email, r.first_name, r.last_name, r.phone, r.country, r.language, r.time_zone, r.status, r.consent_source, r.consent_at, r.validation, r.validation_reason, r.attributes);
-        },
-        { brand: ctx.brandId, at },
-      );
-      return new Set(fresh.map((r) => r.email));
+      // ON CONFLICT instead of looking the emails up first: the insert probes the email index
+      // anyway, and a batch of new contacts (the usual case) is not probed twice.
+      const present = new Set<string>();
+      for (const chunk of rows.values) {
+        const count = chunk.length / CONTACT_WIDTH;
+        if (insertContacts.runChunk(chunk, { brand: ctx.brandId, at }) === count) continue;
+        // Rare: some emails exist. The rows left out are those whose new id is not in the table.
+        const ids: string[] = [];
+        for (let i = 0; i < count; i++) ids.push(chunk[i * CONTACT_WIDTH + COL.id]!);
+        const inserted = new Set(idsPresent.all(JSON.stringify(ids)) as string[]);
+        for (let i = 0; i < count; i++) if (!inserted.has(ids[i])) present.add(chunk[i * CONTACT_WIDTH + COL.email]!);
+      }
+      return present;
     },
     async findExisting(emails) {
-      return existingIn(emails);
+      const rows = findExisting.all(ctx.brandId, JSON.stringify(emails)) as Array<{ email: string; id: string; status: ContactStatus }>;
+      return new Map(rows.map((r) => [r.email, { id: r.id, status: r.status }]));
     },
     async updateContacts(rows) {
       for (const r of rows) {
@@ -274,11 +259,11 @@ function sqliteRunner(store: Store, ctx: BatchContext): BatchRunner {
       const rows = tagsByLower.all(ctx.brandId, JSON.stringify(lowerNames)) as Array<{ id: string; name: string }>;
       return new Map(rows.map((r) => [r.name, r.id]));
     },
-    async addContactTags(contactIds, tagIds) {
-      contactTags.run(contactIds.length, (a, i) => a.push(contactIds[i], tagIds[i]), { at });
+    async addContactTags(pairs) {
+      contactTags.run(pairs, { at });
     },
-    async addEvents(ids, contactIds, types) {
-      events.run(ids.length, (a, i) => a.push(ids[i], contactIds[i], types[i]), { brand: ctx.brandId, at, data: eventData });
+    async addEvents(triples) {
+      events.run(triples, { brand: ctx.brandId, at, data: eventData });
     },
     async saveCheckpoint(expectedRow, c) {
       const r = checkpoint.run(c.bytesRead, c.rowsTotal, c.rowsImported, c.rowsUpdated, c.rowsSkipped, c.rowsFailed, c.checkpointRow, c.resultsBytes, ctx.importId, expectedRow);
@@ -287,6 +272,7 @@ function sqliteRunner(store: Store, ctx: BatchContext): BatchRunner {
   });
 
   bulkWal.enter(db);
+  const checkpointer = new WalCheckpointer(db);
   let commits = 0;
   return {
     run: (at, fn) =>
@@ -297,7 +283,7 @@ function sqliteRunner(store: Store, ctx: BatchContext): BatchRunner {
         try {
           const result = await fn(writerAt(at));
           db.exec('commit');
-          if (++commits % CHECKPOINT_EVERY === 0) db.pragma('wal_checkpoint(PASSIVE)');
+          if (++commits % CHECKPOINT_EVERY === 0) checkpointer.request();
           return result;
         } catch (err) {
           if (db.inTransaction) db.exec('rollback');
@@ -305,44 +291,22 @@ function sqliteRunner(store: Store, ctx: BatchContext): BatchRunner {
         }
       }),
     // Under the connection too: a checkpoint must not run inside someone else's open transaction.
-    close: () => store.db.connection().execute(async () => bulkWal.leave(db)),
+    close: async () => {
+      await checkpointer.close();
+      await store.db.connection().execute(async () => bulkWal.leave(db));
+    },
   };
 }
 
 /** Batches between WAL checkpoints while an import runs. */
 const CHECKPOINT_EVERY = 10;
 
-/**
- * SQLite checkpoints the WAL after any commit that leaves it over 1000 pages: with a batch per
- * commit that copies the email index's pages into the database file after every batch, although
- * the next batch changes most of them again. While imports run on a connection, the import
- * checkpoints every few batches instead (each page is copied once per checkpoint), and the
- * connection's own setting comes back when the last import on it ends.
- */
-const bulkWal = {
-  active: new WeakMap<Database.Database, { runs: number; saved: number }>(),
-  enter(db: Database.Database) {
-    const state = this.active.get(db);
-    if (state) state.runs++;
-    else {
-      this.active.set(db, { runs: 1, saved: db.pragma('wal_autocheckpoint', { simple: true }) as number });
-      db.pragma('wal_autocheckpoint = 0');
-    }
-  },
-  leave(db: Database.Database) {
-    const state = this.active.get(db);
-    if (!state || --state.runs > 0) return;
-    this.active.delete(db);
-    db.pragma(`wal_autocheckpoint = ${state.saved}`);
-    db.pragma('wal_checkpoint(PASSIVE)');
-  },
-};
-
 // ---- PostgreSQL: one unnest() statement per table per batch ---------------------------------------
 
 function postgresRunner(store: Store, ctx: BatchContext): BatchRunner {
   const eventData = JSON.stringify({ importId: ctx.importId });
   const col = <T>(rows: T[], pick: (r: T) => unknown) => rows.map(pick);
+  const columnsOf = (rows: ContactRows) => split(rows.values, CONTACT_WIDTH);
 
   const writerFor = (trx: Executor, at: string): BatchWriter => ({
     async findExisting(emails) {
@@ -351,21 +315,24 @@ function postgresRunner(store: Store, ctx: BatchContext): BatchRunner {
       return new Map(r.rows.map((x) => [x.email, { id: x.id, status: x.status }]));
     },
     async insertNew(rows) {
-      if (rows.length === 0) return new Set();
-      const r = await sql<{ email: string }>`
-        insert into contacts (${sql.raw(CONTACT_COLUMNS)})
-        select u.id, ${ctx.brandId}, u.email, u.first_name, u.last_name, u.phone, u.country, u.language, u.time_zone, u.status,
+      if (rows.count === 0) return new Set();
+      const c = columnsOf(rows);
+      const r = await sql`
+        insert into contacts (${sql.raw(CONTACT_COLUMNS.join(', '))}, brand_id, created_at, updated_at)
+        select u.id, u.email, u.first_name, u.last_name, u.phone, u.country, u.language, u.time_zone, u.status,
                u.consent_source, u.consent_at::timestamptz, u.validation, u.validation_reason, u.attributes::jsonb,
-               ${at}::timestamptz, ${at}::timestamptz
-        from unnest(${col(rows, (x) => x.id)}::text[], ${col(rows, (x) => x.email)}::text[], ${col(rows, (x) => x.first_name)}::text[],
-                    ${col(rows, (x) => x.last_name)}::text[], ${col(rows, (x) => x.phone)}::text[], ${col(rows, (x) => x.country)}::text[],
-                    ${col(rows, (x) => x.language)}::text[], ${col(rows, (x) => x.time_zone)}::text[], ${col(rows, (x) => x.status)}::text[],
-                    ${col(rows, (x) => x.consent_source)}::text[], ${col(rows, (x) => x.consent_at)}::text[], ${col(rows, (x) => x.validation)}::text[],
-                    ${col(rows, (x) => x.validation_reason)}::text[], ${col(rows, (x) => x.attributes)}::text[])
+               ${ctx.brandId}, ${at}::timestamptz, ${at}::timestamptz
+        from unnest(${c[COL.id]}::text[], ${c[COL.email]}::text[], ${c[COL.first_name]}::text[], ${c[COL.last_name]}::text[],
+                    ${c[COL.phone]}::text[], ${c[COL.country]}::text[], ${c[COL.language]}::text[], ${c[COL.time_zone]}::text[],
+                    ${c[COL.status]}::text[], ${c[COL.consent_source]}::text[], ${c[COL.consent_at]}::text[], ${c[COL.validation]}::text[],
+                    ${c[COL.validation_reason]}::text[], ${c[COL.attributes]}::text[])
           as u(id, email, first_name, last_name, phone, country, language, time_zone, status, consent_source, consent_at, validation, validation_reason, attributes)
-        on conflict (brand_id, email) do nothing
-        returning email`.execute(trx);
-      return new Set(r.rows.map((x) => x.email));
+        on conflict (brand_id, email) do nothing`.execute(trx);
+      if (Number(r.numAffectedRows) === rows.count) return new Set();
+      // Rare: some emails exist. The rows left out are those whose new id is not in the table.
+      const found = await sql<{ id: string }>`select id from contacts where id = any(${c[COL.id]}::text[])`.execute(trx);
+      const inserted = new Set(found.rows.map((x) => x.id));
+      return new Set(c[COL.email].filter((_, i) => !inserted.has(c[COL.id][i]!)) as string[]);
     },
     async updateContacts(rows) {
       if (rows.length === 0) return;
@@ -390,15 +357,17 @@ function postgresRunner(store: Store, ctx: BatchContext): BatchRunner {
         select id, lower(name) as name from tags where brand_id = ${ctx.brandId} and lower(name) = any(${lowerNames}::text[])`.execute(trx);
       return new Map(r.rows.map((x) => [x.name, x.id]));
     },
-    async addContactTags(contactIds, tagIds) {
-      if (contactIds.length === 0) return;
+    async addContactTags(pairs) {
+      if (pairs.length === 0) return;
+      const [contactIds, tagIds] = split(pairs, 2);
       await sql`
         insert into contact_tags (contact_id, tag_id, created_at)
         select u.contact_id, u.tag_id, ${at}::timestamptz from unnest(${contactIds}::text[], ${tagIds}::text[]) as u(contact_id, tag_id)
         on conflict do nothing`.execute(trx);
     },
-    async addEvents(ids, contactIds, types) {
-      if (ids.length === 0) return;
+    async addEvents(triples) {
+      if (triples.length === 0) return;
+      const [ids, contactIds, types] = split(triples, 3);
       await sql`
         insert into events (id, brand_id, contact_id, type, campaign_id, series_id, occurred_at, data)
         select u.id, ${ctx.brandId}, u.contact_id, u.type, null, null, ${at}::timestamptz, ${eventData}::jsonb
@@ -435,4 +404,11 @@ function postgresRunner(store: Store, ctx: BatchContext): BatchRunner {
       }),
     close: async () => {},
   };
+}
+
+/** Rows of `width` values as one array per column (unnest's shape). */
+function split<T>(chunks: Chunks<T>, width: number): T[][] {
+  const out: T[][] = Array.from({ length: width }, () => []);
+  for (const chunk of chunks) for (let i = 0; i < chunk.length; i++) out[i % width].push(chunk[i]);
+  return out;
 }

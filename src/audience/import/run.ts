@@ -2,24 +2,23 @@ import fs from 'node:fs';
 import type { Store } from '../../store/db.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { LIMITS, type ContactStatus, type FieldType } from '../model.ts';
-import { normaliseContact, type NormalisedContact, type RawContact } from '../normalise.ts';
+import type { ContactStatus } from '../model.ts';
 import { csvCell, csvLine } from './csv.ts';
-import { IMPORT_LIMITS, NEW_TAG_COLORS, type ImportPlan, type RowOutcome } from './model.ts';
-import { batchRunner, importsRepo, type BatchRunner, type BatchWriter, type Checkpoint, type ContactChange, type NewContact } from './repo.ts';
-import { SeenEmails } from './seen.ts';
-import { readRecords, type SourceLayout, type SourceRecord } from './source.ts';
+import { NEW_TAG_COLORS, type ImportPlan } from './model.ts';
+import { checkRows, checkRowsInWorker, type PrepareSetup } from './prepare.ts';
+import { batchRunner, importsRepo, type BatchRunner, type BatchWriter, type Checkpoint, type ContactChange } from './repo.ts';
+import { chunkFor, COL, ENTRY_PENDING, ENTRY_SKIPPED, GIVEN_CONSENT_SOURCE, GIVEN_STATUS, valueOf, type Chunks, type ContactRows, type PreparedBatch } from './rows.ts';
+import type { SourceLayout } from './source.ts';
+
+export { BATCH_ROWS } from './rows.ts';
 
 /**
- * One run of an import: reads the file from disk, checks each row through `normaliseContact`, and
- * writes a few thousand rows per transaction. Each transaction also records the checkpoint (last
- * row, counters, bytes of results.csv), so a run that dies is resumed by the next one: rows up to
- * the checkpoint are read again only to rebuild the duplicate table, counters continue from the
- * stored values, and results.csv is cut back to its committed length.
+ * One run of an import: rows are read and checked into batches (rows.ts, in a worker thread for a
+ * large file), and each batch is written in one transaction together with the checkpoint (last
+ * row, counters, bytes of results.csv). A run that dies is resumed by the next one: rows up to the
+ * checkpoint are read again only to rebuild the duplicate table, counters continue from the stored
+ * values, and results.csv is cut back to its committed length.
  */
-
-/** Rows that reach the database per transaction. */
-export const BATCH_ROWS = 5000;
 
 const RESULTS_HEADER = csvLine(['row', 'email', 'outcome', 'reason']);
 
@@ -33,17 +32,8 @@ export interface RunSetup {
   plan: ImportPlan;
   /** Where the previous run committed (all zero for a first run). */
   from: Checkpoint;
-}
-
-interface Entry {
-  row: number;
-  email: string;
-  /** null until the database decides (imported, updated, or skipped as existing). */
-  outcome: RowOutcome | null;
-  reason: string;
-  contact?: NormalisedContact;
-  tagNames?: string[];
-  contactId?: string;
+  /** Check the rows in a worker thread while this one writes. */
+  inWorker: boolean;
 }
 
 class Stopped extends Error {}
@@ -59,33 +49,25 @@ function nextStatus(current: ContactStatus, given: ContactStatus | null): Contac
   return given === 'subscribed' && LOCKED_STATUSES.has(current) ? current : given;
 }
 
-const NO_TAGS: string[] = [];
+/** What the database decided for a row the checks passed. */
+const IMPORTED = 0;
+const UPDATED = 1;
+const EXISTS = 2;
+const DELETED = 3;
 
-/** Tag names of a tags cell ("a, b|c") or JSON list, trimmed, without repeats (case-insensitive). */
-function splitTagNames(value: unknown): string[] {
-  if (value === null || value === undefined) return NO_TAGS;
-  const parts = Array.isArray(value) ? value.map((v) => String(v)) : String(value).split(/[,;|]/);
-  const out: string[] = [];
-  const lower = new Set<string>();
-  for (const p of parts) {
-    const name = p.trim();
-    const key = name.toLowerCase();
-    if (name === '' || lower.has(key)) continue;
-    lower.add(key);
-    out.push(name);
-  }
-  return out;
+/** The outcomes of a batch's pending rows, by position. */
+interface Decisions {
+  outcome: Uint8Array;
+  /** Position → the existing contact the row updated. */
+  updatedIds: Map<number, string>;
 }
 
 export class ImportRun {
-  private readonly seen = new SeenEmails();
   /** Lower-cased tag name → id, for the brand. */
   private readonly tagIds = new Map<string, string>();
-  private readonly fieldTypes = new Map<string, FieldType>();
-  /** Field name in normaliseContact's issues ("email", "fields.score") → the column it came from. */
-  private readonly columnOfField = new Map<string, string>();
-  private readonly emailColumn: number;
-  private readonly tagsColumn: string | null;
+  /** Tag spellings by slot (see ContactRows.tagSlots), and their lower-cased names. */
+  private readonly slotNames: string[] = [];
+  private readonly slotLower: string[] = [];
   private readonly batch: BatchRunner;
   private progress: Checkpoint;
   private results: ResultsFile | null = null;
@@ -95,14 +77,6 @@ export class ImportRun {
     private readonly clock: Clock,
     private readonly s: RunSetup,
   ) {
-    for (const c of s.plan.columns) {
-      if (c.kind === 'field') {
-        this.fieldTypes.set(c.key, c.type);
-        this.columnOfField.set(`fields.${c.key}`, c.column);
-      } else if (c.kind === 'contact') this.columnOfField.set(c.field, c.column);
-    }
-    this.emailColumn = s.plan.columns.findIndex((c) => c.kind === 'contact' && c.field === 'email');
-    this.tagsColumn = s.plan.columns.find((c) => c.kind === 'tags')?.column ?? null;
     this.batch = batchRunner(store, { brandId: s.brandId, importId: s.importId });
     this.progress = { ...s.from };
   }
@@ -116,12 +90,13 @@ export class ImportRun {
     for (const t of await importsRepo.tags(this.store.db, this.s.brandId)) this.tagIds.set(t.name.toLowerCase(), t.id);
     this.results = ResultsFile.open(this.s.resultsPath, this.progress.resultsBytes);
     if (this.progress.resultsBytes === 0) this.progress.resultsBytes = this.results.size;
+    const setup: PrepareSetup = { filePath: this.s.filePath, sizeBytes: this.s.sizeBytes, layout: this.s.layout, plan: this.s.plan, fromRow: this.s.from.checkpointRow };
     // The next batch is read and checked while the previous one is written (PostgreSQL works on
-    // its own core meanwhile); batches still commit one after another, in file order.
+    // its own core meanwhile, and so does the worker); batches still commit one after another, in file order.
     let writing: Promise<boolean> = Promise.resolve(true);
-    const submit = async (batch: Entry[], bytesRead: number): Promise<boolean> => {
+    const submit = async (batch: PreparedBatch): Promise<boolean> => {
       if (!(await writing)) return false;
-      writing = this.flush(batch, bytesRead).then(async (ok) => {
+      writing = this.flush(batch).then(async (ok) => {
         if (ok) await onProgress?.(this.progress);
         return ok;
       });
@@ -130,23 +105,9 @@ export class ImportRun {
       return true;
     };
     try {
-      let pending: Entry[] = [];
-      let toWrite = 0;
-      for await (const { records, bytesRead } of readRecords(this.s.filePath, this.s.layout)) {
-        for (const rec of records) {
-          const entry = this.prepare(rec);
-          // Rows before the checkpoint are committed already; reading them rebuilt the duplicate table.
-          if (rec.row <= this.s.from.checkpointRow) continue;
-          pending.push(entry);
-          if (entry.outcome === null) toWrite++;
-          if (toWrite >= BATCH_ROWS || pending.length >= 4 * BATCH_ROWS) {
-            if (!(await submit(pending, bytesRead))) return 'stopped';
-            pending = [];
-            toWrite = 0;
-          }
-        }
+      for await (const batch of this.s.inWorker ? checkRowsInWorker(setup) : checkRows(setup)) {
+        if (!(await submit(batch))) return 'stopped';
       }
-      if (pending.length > 0 && !(await submit(pending, this.s.sizeBytes))) return 'stopped';
       if (!(await writing)) return 'stopped';
       this.progress.bytesRead = this.s.sizeBytes;
       return 'done';
@@ -157,86 +118,23 @@ export class ImportRun {
     }
   }
 
-  // ---- one row, no database ------------------------------------------------------------------
-
-  private prepare(rec: SourceRecord): Entry {
-    const { columns } = this.s.plan;
-    if (rec.error) return this.failed(rec, this.describe(rec.row, columns[rec.error.cell]?.column ?? null, rec.error.message));
-    if (this.s.layout.format === 'csv' && rec.cells.length !== columns.length) {
-      const hint = rec.cells.length > columns.length ? ` (a value containing "${this.s.layout.delimiter === '\t' ? '\\t' : this.s.layout.delimiter}" must be quoted)` : '';
-      return this.failed(rec, `row ${rec.row}: expected ${columns.length} fields, got ${rec.cells.length}${hint}`);
-    }
-
-    const raw: RawContact = {};
-    let fields: Record<string, unknown> | undefined;
-    let tagNames = NO_TAGS;
-    // Allocated only for a failing row: this runs a million times.
-    let problems: string[] | undefined;
-    for (let i = 0; i < columns.length; i++) {
-      const c = columns[i];
-      const v = rec.cells[i];
-      if (c.kind === 'ignore' || v === undefined) continue;
-      if (c.kind === 'tags') tagNames = splitTagNames(v);
-      else if (c.kind === 'field') (fields ??= {})[c.key] = v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
-      else if (v !== null && typeof v === 'object') (problems ??= []).push(this.describe(rec.row, c.column, `expected a single value, got ${Array.isArray(v) ? 'a list' : 'an object'}`));
-      else raw[c.field] = v;
-    }
-    if (fields) raw.fields = fields;
-
-    const r = normaliseContact(raw, { fields: this.fieldTypes });
-    if (!r.ok) for (const issue of r.issues) (problems ??= []).push(this.describe(rec.row, this.columnOfField.get(issue.field) ?? null, issue.message));
-    const tagProblem = this.tagProblem(tagNames);
-    if (tagProblem) (problems ??= []).push(this.describe(rec.row, this.tagsColumn, tagProblem));
-    if (problems || !r.ok) return this.failed(rec, problems!.join('; '));
-
-    const contact = r.contact;
-    const first = this.seen.firstRow(contact.email, rec.row);
-    if (first !== null) return { row: rec.row, email: contact.email, outcome: 'skipped', reason: `duplicate of row ${first}` };
-    return { row: rec.row, email: contact.email, outcome: null, reason: '', contact, tagNames };
-  }
-
-  private tagProblem(names: string[]): string | null {
-    if (names.length > IMPORT_LIMITS.maxTagsPerRow) return `has ${names.length} tags; at most ${IMPORT_LIMITS.maxTagsPerRow} per row`;
-    const long = names.find((t) => t.length > LIMITS.tagName);
-    return long ? `tag "${long.slice(0, 40)}…" is longer than ${LIMITS.tagName} characters` : null;
-  }
-
-  /** The email cell as written (trimmed, clipped), so a failed row can be found in the file. */
-  private failed(rec: SourceRecord, reason: string): Entry {
-    const cell = rec.cells[this.emailColumn];
-    return { row: rec.row, email: typeof cell === 'string' ? cell.trim().slice(0, 320) : '', outcome: 'failed', reason };
-  }
-
-  private describe(row: number, column: string | null, message: string): string {
-    return column === null ? `row ${row}: ${message}` : `row ${row}, column "${column}": ${message}`;
-  }
-
   // ---- one batch, one transaction ----------------------------------------------------------------
 
-  private async flush(entries: Entry[], bytesRead: number): Promise<boolean> {
+  private async flush(b: PreparedBatch): Promise<boolean> {
+    for (const name of b.newTagNames) {
+      this.slotNames.push(name);
+      this.slotLower.push(name.toLowerCase());
+    }
     const before = this.progress;
-    const next: Checkpoint = { ...before, bytesRead, checkpointRow: entries[entries.length - 1].row };
+    const next: Checkpoint = { ...before, bytesRead: b.bytesRead, checkpointRow: b.lastRow };
     const created = new Map<string, string>();
     try {
       await this.batch.run(this.clock.now().toISOString(), async (w) => {
-        await this.writeContacts(w, entries);
-        const affected = entries.filter((e) => e.outcome === 'imported' || e.outcome === 'updated');
-        await this.writeTags(w, affected, created);
-        await w.addEvents(
-          affected.map(() => newId('evt')),
-          affected.map((e) => e.contactId!),
-          affected.map((e) => e.outcome as string),
-        );
-        let lines = '';
-        for (const e of entries) {
-          lines += resultLine(e);
-          next.rowsTotal++;
-          if (e.outcome === 'imported') next.rowsImported++;
-          else if (e.outcome === 'updated') next.rowsUpdated++;
-          else if (e.outcome === 'skipped') next.rowsSkipped++;
-          else next.rowsFailed++;
-        }
-        next.resultsBytes = this.results!.write(lines, before.resultsBytes);
+        const rows = b.contacts;
+        const decided = await this.writeContacts(w, rows);
+        await this.writeTags(w, rows, decided, created);
+        await w.addEvents(this.events(rows, decided));
+        next.resultsBytes = this.results!.write(this.resultLines(b, decided, next), before.resultsBytes);
         if (!(await w.saveCheckpoint(before.checkpointRow, next))) throw new Stopped();
       });
     } catch (err) {
@@ -248,135 +146,136 @@ export class ImportRun {
     return true;
   }
 
-  private async writeContacts(w: BatchWriter, entries: Entry[]) {
-    const candidates = entries.filter((e) => e.outcome === null);
-    if (candidates.length === 0) return;
-    const inserted = await w.insertNew(candidates.map((e) => this.newContact(e)));
-    const others = candidates.filter((e) => !inserted.has(e.email));
-    const existing = others.length > 0 ? await w.findExisting(others.map((e) => e.email)) : new Map<string, never>();
+  private async writeContacts(w: BatchWriter, rows: ContactRows): Promise<Decisions> {
+    const decided: Decisions = { outcome: new Uint8Array(rows.count), updatedIds: new Map() };
+    if (rows.count === 0) return decided;
+    const present = await w.insertNew(rows);
+    if (present.size === 0) return decided;
 
+    const existing = await w.findExisting([...present]);
     const changes: ContactChange[] = [];
-    for (const e of candidates) {
-      if (inserted.has(e.email)) {
-        e.outcome = 'imported';
-        continue;
-      }
-      const current = existing.get(e.email);
+    for (let i = 0; i < rows.count; i++) {
+      const email = valueOf(rows, i, COL.email)!;
+      if (!present.has(email)) continue;
+      const current = existing.get(email);
       if (!current) {
         // It existed when the insert ran and was deleted before the lookup (another process).
-        e.outcome = 'failed';
-        e.reason = `row ${e.row}: the contact was deleted by someone else during the import; import the row again`;
+        decided.outcome[i] = DELETED;
       } else if (this.s.plan.onConflict === 'skip') {
-        e.outcome = 'skipped';
-        e.reason = 'already exists';
+        decided.outcome[i] = EXISTS;
       } else {
-        e.outcome = 'updated';
-        e.contactId = current.id;
-        changes.push(this.change(e, current.id, current.status));
+        decided.outcome[i] = UPDATED;
+        decided.updatedIds.set(i, current.id);
+        changes.push(this.change(rows, i, current.id, current.status));
       }
     }
     await w.updateContacts(changes);
-  }
-
-  private newContact(e: Entry): NewContact {
-    const c = e.contact!;
-    e.contactId = newId('ctc');
-    const status = c.status ?? this.s.plan.defaultStatus;
-    return {
-      id: e.contactId,
-      email: c.email,
-      first_name: c.first_name,
-      last_name: c.last_name,
-      phone: c.phone,
-      country: c.country,
-      language: c.language,
-      time_zone: c.time_zone,
-      status,
-      // The consent time is unknown unless the file says; where it came from is known.
-      consent_source: c.consent_source ?? (status === 'subscribed' ? 'import' : null),
-      consent_at: c.consent_at,
-      validation: c.validation,
-      validation_reason: c.validation_reason,
-      attributes: attributesJson(c),
-    };
+    return decided;
   }
 
   /** Empty cells keep what the contact has: an import adds and corrects, it does not blank out. */
-  private change(e: Entry, id: string, status: ContactStatus): ContactChange {
-    const c = e.contact!;
+  private change(rows: ContactRows, i: number, id: string, status: ContactStatus): ContactChange {
+    const v = (col: number) => valueOf(rows, i, col);
+    const given = rows.given[i];
     return {
       id,
-      first_name: c.first_name,
-      last_name: c.last_name,
-      phone: c.phone,
-      country: c.country,
-      language: c.language,
-      time_zone: c.time_zone,
-      status: nextStatus(status, c.status),
-      consent_source: c.consent_source,
-      consent_at: c.consent_at,
-      attributes: attributesJson(c),
+      first_name: v(COL.first_name),
+      last_name: v(COL.last_name),
+      phone: v(COL.phone),
+      country: v(COL.country),
+      language: v(COL.language),
+      time_zone: v(COL.time_zone),
+      status: nextStatus(status, given & GIVEN_STATUS ? (v(COL.status) as ContactStatus) : null),
+      consent_source: given & GIVEN_CONSENT_SOURCE ? v(COL.consent_source) : null,
+      consent_at: v(COL.consent_at),
+      attributes: v(COL.attributes)!,
     };
   }
 
-  private async writeTags(w: BatchWriter, affected: Entry[], created: Map<string, string>) {
+  private contactId(rows: ContactRows, decided: Decisions, i: number): string {
+    return decided.updatedIds.get(i) ?? valueOf(rows, i, COL.id)!;
+  }
+
+  private affected(decided: Decisions, i: number): boolean {
+    const o = decided.outcome[i];
+    return o === IMPORTED || o === UPDATED;
+  }
+
+  private async writeTags(w: BatchWriter, rows: ContactRows, decided: Decisions, created: Map<string, string>) {
+    const { tagStart, tagSlots } = rows;
     const missing = new Map<string, string>();
-    for (const e of affected) {
-      for (const name of e.tagNames!) {
-        const lower = name.toLowerCase();
+    for (let i = 0; i < rows.count; i++) {
+      if (!this.affected(decided, i)) continue;
+      for (let j = tagStart[i]; j < tagStart[i + 1]; j++) {
+        const lower = this.slotLower[tagSlots[j]];
         // The first spelling in the file names the new tag.
-        if (!this.tagIds.has(lower) && !missing.has(lower)) missing.set(lower, name);
+        if (!this.tagIds.has(lower) && !missing.has(lower)) missing.set(lower, this.slotNames[tagSlots[j]]);
       }
     }
     if (missing.size > 0) {
-      await w.createTags([...missing].map(([lower, name]) => ({ id: newId('tag'), name: detach(name), color: colorFor(lower) })));
-      for (const [lower, id] of await w.tagIdsByLowerName([...missing.keys()])) created.set(detach(lower), id);
+      await w.createTags([...missing].map(([lower, name]) => ({ id: newId('tag'), name, color: colorFor(lower) })));
+      for (const [lower, id] of await w.tagIdsByLowerName([...missing.keys()])) created.set(lower, id);
     }
-    const contactIds: string[] = [];
-    const tagIds: string[] = [];
+    const pairs: Chunks<string> = [];
     const forAll = this.s.plan.tagIds;
-    for (const e of affected) {
-      for (const id of forAll) {
-        contactIds.push(e.contactId!);
-        tagIds.push(id);
-      }
-      for (const name of e.tagNames!) {
-        const lower = name.toLowerCase();
+    for (let i = 0; i < rows.count; i++) {
+      if (!this.affected(decided, i)) continue;
+      const contactId = this.contactId(rows, decided, i);
+      for (const id of forAll) chunkFor(pairs, 2).push(contactId, id);
+      for (let j = tagStart[i]; j < tagStart[i + 1]; j++) {
+        const lower = this.slotLower[tagSlots[j]];
         const id = this.tagIds.get(lower) ?? created.get(lower);
         // Names are distinct per row already; an id also in tagIds is added once (ON CONFLICT).
-        if (id && !forAll.includes(id)) {
-          contactIds.push(e.contactId!);
-          tagIds.push(id);
-        }
+        if (id && !forAll.includes(id)) chunkFor(pairs, 2).push(contactId, id);
       }
     }
-    await w.addContactTags(contactIds, tagIds);
+    await w.addContactTags(pairs);
+  }
+
+  /** Event id, contact id, type of each imported or updated contact's timeline event. */
+  private events(rows: ContactRows, decided: Decisions): Chunks<string> {
+    const out: Chunks<string> = [];
+    for (let i = 0; i < rows.count; i++) {
+      if (!this.affected(decided, i)) continue;
+      chunkFor(out, 3).push(rows.eventIds[i], this.contactId(rows, decided, i), decided.outcome[i] === IMPORTED ? 'imported' : 'updated');
+    }
+    return out;
+  }
+
+  /** The batch's lines of results.csv, counting each outcome into `next`. */
+  private resultLines(b: PreparedBatch, decided: Decisions, next: Checkpoint): string {
+    let text = '';
+    let pending = 0;
+    for (let i = 0; i < b.states.length; i++) {
+      const state = b.states[i];
+      next.rowsTotal++;
+      if (state === ENTRY_PENDING) {
+        const outcome = decided.outcome[pending];
+        text += b.lines[i] + (outcome === DELETED ? deletedText(b.contacts.fileRows[pending]) : OUTCOME_TEXT[outcome]);
+        pending++;
+        if (outcome === IMPORTED) next.rowsImported++;
+        else if (outcome === UPDATED) next.rowsUpdated++;
+        else if (outcome === EXISTS) next.rowsSkipped++;
+        else next.rowsFailed++;
+      } else {
+        text += b.lines[i];
+        if (state === ENTRY_SKIPPED) next.rowsSkipped++;
+        else next.rowsFailed++;
+      }
+    }
+    return text;
   }
 }
 
-/** The non-empty custom values as a JSON object (an empty cell sets nothing). */
-function attributesJson(c: NormalisedContact): string {
-  let out = '';
-  for (const k in c.attributes) {
-    const v = c.attributes[k];
-    if (v !== null) out += `${out === '' ? '{' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
-  }
-  return out === '' ? '{}' : `${out}}`;
-}
-
-/** `row,email,outcome,reason` without building an array per row (a million rows, a million lines). */
-function resultLine(e: Entry): string {
-  return `${e.row},${csvCell(e.email)},${e.outcome},${e.reason === '' ? '' : csvCell(e.reason)}\r\n`;
-}
+/** `outcome,reason` ending a pending row's results line, by decision. */
+const OUTCOME_TEXT = ['imported,\r\n', 'updated,\r\n', 'skipped,already exists\r\n'];
+const deletedText = (row: number) => `failed,${csvCell(`row ${row}: the contact was deleted by someone else during the import; import the row again`)}\r\n`;
 
 function colorFor(name: string): string {
   let h = 0;
   for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
   return NEW_TAG_COLORS[Math.abs(h) % NEW_TAG_COLORS.length];
 }
-
-/** A copy that does not keep the whole chunk it was sliced from alive (it stays in a long-lived cache). */
-const detach = (s: string) => Buffer.from(s, 'utf8').toString('utf8');
 
 /**
  * results.csv, written at explicit offsets: each batch writes where the last committed batch

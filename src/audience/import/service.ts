@@ -21,6 +21,7 @@ import { resolveMapping } from './mapping.ts';
 import { ACTIVE_STATUSES, EXPORT_COLUMNS, IMPORT_QUEUE, StartImportInput, type Import, type ImportPlan, type ImportPreview, type MappingTarget } from './model.ts';
 import { inspectFile } from './preview.ts';
 import { importsRepo, type Checkpoint, type ImportRow } from './repo.ts';
+import { WORKER_MIN_BYTES } from './prepare.ts';
 import { ImportRun } from './run.ts';
 import type { SourceLayout } from './source.ts';
 
@@ -234,9 +235,10 @@ export class ImportService {
 
   /**
    * Runs (or resumes) a queued import to the end. Safe to call again: a finished or cancelled
-   * import is returned as is, and a running one continues from its checkpoint.
+   * import is returned as is, and a running one continues from its checkpoint. Rows are checked in
+   * a worker thread when the file is large, unless `inWorker` says otherwise.
    */
-  async run(importId: string, opts: { onProgress?: (i: Import) => void | Promise<void> } = {}): Promise<Import> {
+  async run(importId: string, opts: { onProgress?: (i: Import) => void | Promise<void>; inWorker?: boolean } = {}): Promise<Import> {
     let row = await importsRepo.get(this.db, importId);
     if (!row) throw notFound('import', importId);
     if (row.status === 'queued') {
@@ -263,6 +265,7 @@ export class ImportService {
         layout: options.layout,
         plan: options.plan,
         from: checkpointOf(row),
+        inWorker: opts.inWorker ?? Number(row.size_bytes) >= WORKER_MIN_BYTES,
       });
       const base = row;
       const outcome = await run.execute(async (p) => opts.onProgress?.(toImport({ ...base, ...checkpointColumns(p) })));
