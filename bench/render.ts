@@ -21,6 +21,7 @@ import type { Brand } from '../src/brands/model.ts';
 import { compileEmail } from '../src/emails/compile.ts';
 import { prepareMessage, type RenderContext } from '../src/emails/render.ts';
 import { toMime } from '../src/emails/mime.ts';
+import { buildMessage, createSetup, type RecipientJob } from '../src/delivery/send-path/build.ts';
 import type { CompiledEmail, EmailDocument, RecipientData, RenderedMessage } from '../src/emails/model.ts';
 
 export interface RenderBenchResult {
@@ -30,6 +31,9 @@ export interface RenderBenchResult {
   baselinePerSecond: number;
   renderPerSecond: number;
   renderTrackedPerSecond: number;
+  /** The production path (delivery/send-path): render + own MIME framing, unsigned and signed. */
+  sendPathPerSecond: number;
+  sendPathDkimPerSecond: number;
   mimePerSecond: number;
   renderMimeDkimPerSecond: number;
 }
@@ -40,7 +44,7 @@ const LOREM =
   'Our spring collection is here, with linen shirts, light jackets and everything you need for long evenings outside. ' +
   'Every piece is made to last, repaired for free, and shipped in recycled packaging. ';
 
-const BRAND: Brand = {
+export const BRAND: Brand = {
   id: 'brd_bench',
   name: 'Northwind Outfitters',
   colors: { primary: '#2f6fed', secondary: '#14b8a6', text: '#1f2933', background: '#ffffff', accent: '#f59e0b' },
@@ -60,7 +64,7 @@ const BRAND: Brand = {
 };
 
 /** About 40 KB of HTML once compiled: 5 product sections, each with text, a list, an image link, a divider, a spacer and a button (10 links besides the footer's). */
-function benchDocument(): EmailDocument {
+export function benchDocument(): EmailDocument {
   const products = Array.from({ length: 5 }, (_, i) => ({
     id: `p${i}`,
     padding: 24,
@@ -163,12 +167,20 @@ export async function benchRender(opts: { recipients?: number; runs?: number; lo
   log('targets: render ≥ 10,000 msgs/s and ≥ 50% of the baseline');
 
   const fill = baseline(compiled, recipients);
-  const times = { baseline: [] as number[], render: [] as number[], tracked: [] as number[], mime: [] as number[], dkim: [] as number[] };
+  const setupPlain = createSetup(prepared, { render: tracked, messageIdDomain: 'northwind.example', dkim: null });
+  const setupSigned = createSetup(prepared, { render: tracked, messageIdDomain: 'northwind.example', dkim });
+  const jobs: RecipientJob[] = recipients.map((r, i) => ({ recipient: r, messageRef: `msg_${i}`, idempotencyKey: `k${i}`, category: 'marketing' }));
+  const sendPath = (setup: typeof setupPlain, count: number) => () => {
+    for (const job of jobs.slice(0, count)) sink(buildMessage(setup, job, "raw").raw!);
+  };
+  const times = { baseline: [] as number[], render: [] as number[], tracked: [] as number[], framed: [] as number[], signed: [] as number[], mime: [] as number[], dkim: [] as number[] };
   for (let run = 0; run < runs; run++) {
     // Interleaved, so machine noise falls on all of them alike.
     times.baseline.push(timedSync(fill));
     times.render.push(timedSync(() => recipients.forEach((r) => sink(prepared.render(r, base).html))));
     times.tracked.push(timedSync(() => recipients.forEach((r) => sink(prepared.render(r, tracked).html))));
+    times.framed.push(timedSync(sendPath(setupPlain, n)));
+    times.signed.push(timedSync(sendPath(setupSigned, mimeCount)));
     times.mime.push(
       await timed(async () => {
         for (const m of rendered) sink(await toMime(m, { messageIdDomain: 'northwind.example' }));
@@ -189,6 +201,8 @@ export async function benchRender(opts: { recipients?: number; runs?: number; lo
     baselinePerSecond: rate(n, times.baseline),
     renderPerSecond: rate(n, times.render),
     renderTrackedPerSecond: rate(n, times.tracked),
+    sendPathPerSecond: rate(n, times.framed),
+    sendPathDkimPerSecond: rate(mimeCount, times.signed),
     mimePerSecond: rate(mimeCount, times.mime),
     renderMimeDkimPerSecond: rate(dkimCount, times.dkim),
   };
@@ -197,8 +211,11 @@ export async function benchRender(opts: { recipients?: number; runs?: number; lo
   row('baseline: merge tags by string replacement (HTML)', result.baselinePerSecond, false);
   row('render, tracking off (subject, HTML, text, headers)', result.renderPerSecond, true);
   row(`render, tracking on (${links - 2} clicks, ${personalised} link tokens, pixel)`, result.renderTrackedPerSecond, true);
-  row('toMime alone, no DKIM (MIME encoding)', result.mimePerSecond, false);
-  row('render (tracking on) + toMime with DKIM (RSA 2048)', result.renderMimeDkimPerSecond, false);
+  row('send path: render (tracking on) + MIME framing, no DKIM', result.sendPathPerSecond, true);
+  row('send path: render (tracking on) + framing + DKIM RSA 2048', result.sendPathDkimPerSecond, true);
+  log('reference, nodemailer MailComposer (test sends and previews only, not the send path):');
+  row('  toMime alone, no DKIM', result.mimePerSecond, false);
+  row('  render (tracking on) + toMime with DKIM', result.renderMimeDkimPerSecond, false);
   return result;
 }
 

@@ -1,8 +1,6 @@
 import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import juice from 'juice';
-import mjml2html from 'mjml';
 import { convert } from 'html-to-text';
 import { Liquid, Parser, Tokenizer, TypeGuards, type Template, type TopLevelToken } from 'liquidjs';
 import type { Brand } from '../brands/model.ts';
@@ -46,7 +44,7 @@ export async function compileEmail({ email, brand }: CompileInput): Promise<Comp
   let html = liquid.protect(await bodyHtml(email));
   const unclosed = unclosedMergeTag(html);
   if (unclosed) throw validationError([{ field, message: `merge tags: ${unclosed}` }]);
-  if (email.format === 'html') html = inlineCss(html);
+  if (email.format === 'html') html = await inlineCss(html);
 
   const $ = cheerio.load(html);
   stripActiveContent($);
@@ -274,7 +272,7 @@ async function bodyHtml(email: CompileInput['email']): Promise<string> {
     case 'blocks': {
       if (!email.document) throw validationError([{ field: 'document', message: 'is required for a blocks email' }]);
       const mjml = documentToMjml(email.document, { language: email.language, subject: email.subject, preheader: email.preheader });
-      return (await mjml2html(mjml, { validationLevel: 'soft', fonts: {}, keepComments: false })).html;
+      return (await (await mjmlCompiler())(mjml, { validationLevel: 'soft', fonts: {}, keepComments: false })).html;
     }
     case 'mjml':
     case 'html':
@@ -290,7 +288,7 @@ interface MjmlValidationError extends Error {
 /** Imported MJML must be valid: strict validation, errors named by line and tag. mj-include is never followed. */
 async function mjmlSource(source: string): Promise<string> {
   try {
-    return (await mjml2html(source, { validationLevel: 'strict', ignoreIncludes: true, fonts: {}, keepComments: false })).html;
+    return (await (await mjmlCompiler())(source, { validationLevel: 'strict', ignoreIncludes: true, fonts: {}, keepComments: false })).html;
   } catch (err) {
     const errors = (err as MjmlValidationError).errors;
     if (errors?.length) {
@@ -300,8 +298,15 @@ async function mjmlSource(source: string): Promise<string> {
   }
 }
 
+/**
+ * MJML and juice are loaded on first use: together they hold about 90 MB of memory, which
+ * processes that never compile an email (importers, workers, the CLI) should not pay.
+ */
+const mjmlCompiler = async () => (await import('mjml')).default;
+
 /** Imported HTML: CSS from <style> into style attributes (most clients drop <style>); media queries stay. */
-function inlineCss(html: string): string {
+async function inlineCss(html: string): Promise<string> {
+  const { default: juice } = await import('juice');
   try {
     return juice(html, { preserveMediaQueries: true, preserveFontFaces: true, preservePseudos: true, removeStyleTags: true, applyWidthAttributes: true });
   } catch (err) {

@@ -33,9 +33,32 @@ export interface RenderContext extends RenderOptions {
 export interface PreparedMessage {
   readonly compiled: CompiledEmail;
   render(recipient: RecipientData, opts: RenderContext): RenderedMessage;
+  /**
+   * The same message with its HTML and text parts already transfer-encoded by `encoder` (the
+   * returned message's `html` and `text` are empty). The static text between merge tags and links
+   * is encoded once per prepared email and reused; only the recipient's own pieces are encoded per
+   * message, which is most of the cost of framing a large email otherwise.
+   */
+  renderEncoded(recipient: RecipientData, opts: RenderContext, encoder: PieceEncoder): EncodedRender;
+}
+
+/**
+ * A transfer encoding that can encode a body in independent pieces whose concatenation is a valid
+ * encoding of the whole (quoted-printable can: each piece ends at a line end or a soft break).
+ * Compared by identity: one encoder object per encoding, kept for the life of the process.
+ */
+export interface PieceEncoder {
+  encode(piece: string): Buffer;
+}
+
+export interface EncodedRender {
+  message: RenderedMessage;
+  html: Buffer;
+  text: Buffer;
 }
 
 const REGISTER = 'tidings';
+const EMPTY = Buffer.alloc(0);
 /** Our own per-recipient URLs: never click-tracked. */
 type SystemLink = 'unsubscribe_url' | 'preferences_url' | 'view_in_browser_url';
 const SYSTEM_LINK = /^\{\{\s*(unsubscribe_url|preferences_url|view_in_browser_url)\s*\}\}$/;
@@ -212,7 +235,8 @@ class Prepared implements PreparedMessage {
     };
   }
 
-  render(recipient: RecipientData, opts: RenderContext): RenderedMessage {
+  /** Everything about one recipient's message except its two body parts. */
+  private begin(recipient: RecipientData, opts: RenderContext): { run: Run; message: RenderedMessage } {
     const base = baseUrlOf(opts.baseUrl);
     const c = this.compiled;
     const claims = { messageId: recipient.messageId ?? '', contactId: recipient.contactId ?? '', sourceId: recipient.campaignId ?? '', emailId: c.emailId, version: c.version };
@@ -271,29 +295,72 @@ class Prepared implements PreparedMessage {
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     }
     if (recipient.campaignId) headers['Feedback-ID'] = `${recipient.campaignId}:${c.emailId}:${opts.brand.id}:tidings`;
-    return {
+    const message: RenderedMessage = {
       to: recipient.email,
       from: c.from,
       replyTo: c.replyTo,
       // A merge value with a line break must not start a new header line.
       subject: this.renderPart(this.subject, run).replace(/\s+/g, ' ').trim(),
-      html: this.renderPart(this.html, run),
-      text: this.renderPart(this.text, run),
+      html: '',
+      text: '',
       headers,
     };
+    return { run, message };
+  }
+
+  render(recipient: RecipientData, opts: RenderContext): RenderedMessage {
+    const { run, message } = this.begin(recipient, opts);
+    message.html = this.renderPart(this.html, run);
+    message.text = this.renderPart(this.text, run);
+    return message;
+  }
+
+  renderEncoded(recipient: RecipientData, opts: RenderContext, encoder: PieceEncoder): EncodedRender {
+    const { run, message } = this.begin(recipient, opts);
+    return { message, html: this.encodePart(this.html, run, encoder), text: this.encodePart(this.text, run, encoder) };
+  }
+
+  /** Static chunks come from the encoder's cache; the dynamic text between two of them is encoded as one piece. */
+  private encodePart(part: Part, run: Run, encoder: PieceEncoder): Buffer {
+    const statics = this.staticPieces(part, encoder);
+    const pieces: Buffer[] = [];
+    let dynamic = '';
+    for (let i = 0; i < part.chunks.length; i++) {
+      const chunk = part.chunks[i];
+      if (typeof chunk !== 'string') {
+        dynamic += this.renderChunk(part, chunk, run);
+        continue;
+      }
+      if (dynamic !== '') pieces.push(encoder.encode(dynamic));
+      dynamic = '';
+      pieces.push(statics[i]);
+    }
+    if (dynamic !== '') pieces.push(encoder.encode(dynamic));
+    return Buffer.concat(pieces);
+  }
+
+  private readonly encodedStatics = new WeakMap<PieceEncoder, Map<Part, Buffer[]>>();
+
+  /** The encoded static chunks of a part, by chunk index (empty for the others). */
+  private staticPieces(part: Part, encoder: PieceEncoder): Buffer[] {
+    let byPart = this.encodedStatics.get(encoder);
+    if (!byPart) this.encodedStatics.set(encoder, (byPart = new Map()));
+    let pieces = byPart.get(part);
+    if (!pieces) byPart.set(part, (pieces = part.chunks.map((c) => (typeof c === 'string' ? encoder.encode(c) : EMPTY))));
+    return pieces;
   }
 
   private renderPart(part: Part, run: Run): string {
-    const links = part.engine === HTML ? run.state.htmlLinks : run.state.textLinks;
     let out = '';
-    for (const chunk of part.chunks) {
-      if (typeof chunk === 'string') out += chunk;
-      else if ('expr' in chunk) out += this.value(chunk.expr, run);
-      else if ('link' in chunk) out += links[chunk.link] ?? (part.engine === HTML ? '#' : '');
-      else if ('pixel' in chunk) out += run.state.pixel;
-      else out += part.engine.renderSync([chunk.tag], run.ctx);
-    }
+    for (const chunk of part.chunks) out += typeof chunk === 'string' ? chunk : this.renderChunk(part, chunk, run);
     return out;
+  }
+
+  private renderChunk(part: Part, chunk: Exclude<Chunk, string>, run: Run): string {
+    if ('expr' in chunk) return this.value(chunk.expr, run);
+    if ('link' in chunk) return (part.engine === HTML ? run.state.htmlLinks : run.state.textLinks)[chunk.link] ?? (part.engine === HTML ? '#' : '');
+    if ('pixel' in chunk) return run.state.pixel;
+    return part.engine.renderSync([chunk.tag], run.ctx);
   }
 
   private value(index: number, run: Run): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
-import { chromium, type Browser, type Route } from 'playwright-core';
+import type { Browser, Route } from 'playwright-core';
 import { fetchResource } from './reachability.ts';
 import { PREVIEW_SCHEMES, PREVIEW_WIDTHS, type ReachabilityOptions } from './model.ts';
 
@@ -42,6 +42,8 @@ export async function renderPreviews(html: string, out: { dir: string; prefix: s
   fs.mkdirSync(out.dir, { recursive: true });
   const allowed = imageUrls(html);
   const images = new Map<string, Promise<{ contentType: string; body: Buffer } | null>>();
+  // Loaded here, not at start-up: playwright-core alone holds about 90 MB of memory.
+  const { chromium } = await import('playwright-core');
   const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
     const shots: PreviewShot[] = [];

@@ -1,4 +1,4 @@
-import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import type { SESv2Client, SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import { kindForStatus, networkFailure } from './http.ts';
 import { overLimit } from './limits.ts';
@@ -89,27 +89,37 @@ const EXPLANATION: Record<string, string> = {
 export class SesProvider implements EmailProvider {
   readonly id = 'ses' as const;
   readonly capabilities = CAPABILITIES;
-  private readonly client: SESv2Client;
+  private client: Promise<{ client: SESv2Client; SendEmailCommand: typeof import('@aws-sdk/client-sesv2').SendEmailCommand }> | null = null;
 
   constructor(
     private readonly settings: SesSettings,
     private readonly deps: ProviderDeps,
-  ) {
-    this.client = new SESv2Client({
-      region: settings.region,
-      endpoint: settings.endpoint,
-      credentials: settings.accessKeyId && settings.secretAccessKey ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, sessionToken: settings.sessionToken } : undefined,
-      // Retries are the dispatcher's, so its backoff and circuit breaker see every failure.
-      maxAttempts: 1,
+  ) {}
+
+  /** The AWS SDK (about 25 MB in memory) is loaded by the first send, not by every process that lists providers. */
+  private sdk() {
+    this.client ??= import('@aws-sdk/client-sesv2').then(({ SESv2Client, SendEmailCommand }) => {
+      const { settings } = this;
+      const client = new SESv2Client({
+        region: settings.region,
+        endpoint: settings.endpoint,
+        credentials: settings.accessKeyId && settings.secretAccessKey ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, sessionToken: settings.sessionToken } : undefined,
+        // Retries are the dispatcher's, so its backoff and circuit breaker see every failure.
+        maxAttempts: 1,
+      });
+      return { client, SendEmailCommand };
     });
+    return this.client;
   }
 
   async send(msg: OutboundMessage, opts: SendOptions = {}): Promise<SendOutcome> {
     const refusal = overLimit(msg, this.capabilities, 'SES');
     if (refusal) return refusal;
+    // The SDK's first load is not the provider's time to answer.
+    const { client, SendEmailCommand } = await this.sdk();
     const deadline = AbortSignal.timeout(this.settings.timeoutMs);
     try {
-      const out = await this.client.send(new SendEmailCommand(this.request(msg)), { abortSignal: opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline });
+      const out = await client.send(new SendEmailCommand(this.request(msg)), { abortSignal: opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline });
       return out.MessageId ? accepted(out.MessageId, this.deps.clock.now()) : failed({ kind: 'transient', message: 'SES answered without a MessageId', maybeDelivered: true });
     } catch (err) {
       if (opts.signal?.aborted) throw err;
@@ -118,7 +128,7 @@ export class SesProvider implements EmailProvider {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    if (this.client) (await this.client).client.destroy();
   }
 
   private request(msg: OutboundMessage): SendEmailCommandInput {

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import type { CompiledEmail, RecipientData } from '../../emails/model.ts';
+import type { CompiledEmail, RecipientData, RenderedMessage } from '../../emails/model.ts';
 import { prepareMessage, type PreparedMessage, type RenderContext } from '../../emails/render.ts';
 import { fromRendered, type OutboundMessage } from '../providers/model.ts';
 import { DkimSigner } from './dkim.ts';
-import { assemble, frame, frameTemplate, type FrameTemplate } from './frame.ts';
+import { assemble, frame, frameTemplate, qpPieces, type FrameTemplate } from './frame.ts';
 import { BuildError, type BuildContent, type BuildJob, type BuildOptions, type DkimKey, type MessageBuilder } from './model.ts';
 
 /**
@@ -59,9 +59,9 @@ function privateKey(pem: string): crypto.KeyObject {
 
 export function buildMessage(setup: SendSetup, job: RecipientJob, content: BuildContent): OutboundMessage {
   try {
+    if (content === 'raw' && piecewise(setup.frame)) return buildRaw(setup, job);
     const rendered = setup.prepared.render(job.recipient, setup.render);
-    const msg = fromRendered(rendered, { idempotencyKey: job.idempotencyKey, messageRef: job.messageRef, category: job.category, ...(job.tags ? { tags: job.tags } : {}) });
-    if (job.headers) msg.headers = { ...job.headers, ...rendered.headers };
+    const msg = envelope(rendered, job);
     if (content === 'fields') return msg;
     const framed = frame(setup.frame, rendered, { messageRef: job.messageRef, date: job.date ?? new Date() }, job.headers);
     const raw = assemble(framed, setup.signer ? [setup.signer.sign(framed)] : []);
@@ -69,6 +69,26 @@ export function buildMessage(setup: SendSetup, job: RecipientJob, content: Build
   } catch (err) {
     throw new BuildError(job.messageRef, (err as Error).message);
   }
+}
+
+/** The provider's view of a rendered message, with the job's own headers under the render's. */
+function envelope(rendered: RenderedMessage, job: RecipientJob): OutboundMessage {
+  const msg = fromRendered(rendered, { idempotencyKey: job.idempotencyKey, messageRef: job.messageRef, category: job.category, ...(job.tags ? { tags: job.tags } : {}) });
+  if (job.headers) msg.headers = { ...job.headers, ...rendered.headers };
+  return msg;
+}
+
+/** Both parts quoted-printable: the bodies can be encoded from pieces, most of them encoded once per send. */
+function piecewise(t: FrameTemplate): boolean {
+  return t.htmlEncoding === 'quoted-printable' && t.textEncoding === 'quoted-printable';
+}
+
+/** The raw message only, its bodies encoded piecewise: what SMTP, capture and SES send. */
+function buildRaw(setup: SendSetup, job: RecipientJob): OutboundMessage {
+  const { message, html, text } = setup.prepared.renderEncoded(job.recipient, setup.render, qpPieces);
+  const msg = envelope(message, job);
+  const framed = frame(setup.frame, message, { messageRef: job.messageRef, date: job.date ?? new Date() }, job.headers, { html, text });
+  return { ...msg, html: '', text: undefined, raw: assemble(framed, setup.signer ? [setup.signer.sign(framed)] : []) };
 }
 
 // ---- identity of a setup ---------------------------------------------------------------------

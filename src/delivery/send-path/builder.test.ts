@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BuildError, type MessageBuilder } from './model.ts';
 import { createMessageBuilder } from './pool.ts';
-import { compiledEmail, dkimVerdicts, jobsFor, RENDER } from './testing.ts';
+import { compiledEmail, dkimVerdicts, jobsFor, recipient, RENDER } from './testing.ts';
 
 const builders: Array<[string, MessageBuilder]> = [
   ['on the calling thread (pool size 0)', createMessageBuilder({ workers: 0 })],
@@ -37,6 +37,18 @@ describe.each(builders)('message builder %s', (_, builder) => {
     expect(fields.html).toContain('Hello Reader0');
     expect(raw).toMatchObject({ html: '', text: undefined, subject: 'Fresh beans for Reader0' });
     expect((await simpleParser(raw.raw!)).html).toContain('Hello Reader0');
+  });
+
+  it('frames raw-only messages from pieces encoded once per send, decoding to exactly what the renderer rendered', async () => {
+    const jobs = jobsFor(compiledEmail(6), 3);
+    jobs[1].recipient = recipient(1, { first_name: ' Chloé  Ünal ', last_name: 'a=b' });
+    const messages = await builder.build(jobs, { content: 'raw' });
+    for (const [i, m] of messages.entries()) {
+      const expected = jobs[i].prepared.render(jobs[i].recipient, RENDER);
+      const mail = await simpleParser(m.raw!);
+      expect([mail.subject, mail.html, mail.text]).toEqual([expected.subject, expected.html, expected.text]);
+      expect(await dkimVerdicts(m.raw!)).toEqual([['acme.test', 'tid1', 'pass']]);
+    }
   });
 
   it('builds jobs of several sends in one call, unsigned where no key is given, with extra header fields', async () => {

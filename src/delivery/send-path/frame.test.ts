@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toMime } from '../../emails/mime.ts';
 import type { RenderedMessage } from '../../emails/model.ts';
 import { prepareMessage } from '../../emails/render.ts';
-import { assemble, field, frame, frameTemplate, quotedPrintable } from './frame.ts';
+import { assemble, field, frame, frameTemplate, qpPieces, quotedPrintable } from './frame.ts';
 import { compiledEmail, recipient, RENDER } from './testing.ts';
 
 const DATE = new Date('2026-03-04T05:06:07.000Z');
@@ -151,5 +151,16 @@ describe('quoted-printable', () => {
     for (const line of encoded.split('\r\n')) expect(line).toMatch(/^([^=]|=[0-9A-F]{2})*=?$/);
     const raw = Buffer.from(`Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${encoded}`, 'latin1');
     expect((await simpleParser(raw)).text).toBe(text);
+  });
+
+  it('encodes in pieces that join into a valid encoding of the joined text, whatever falls on a boundary', async () => {
+    const pieces = ['Hello ', 'Chloé', ' ', '\n', `${'a'.repeat(74)} `, '=', 'x'.repeat(300), ' 😀', 'line\n', '', ' trailing '];
+    const encoded = Buffer.concat(pieces.map((p) => qpPieces.encode(p))).toString('latin1');
+    for (const line of encoded.split('\r\n')) {
+      expect(line.length).toBeLessThanOrEqual(76);
+      expect(line).not.toMatch(/[ \t]$/);
+    }
+    const raw = Buffer.from(`Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${encoded}`, 'latin1');
+    expect((await simpleParser(raw)).text).toBe(pieces.join(''));
   });
 });

@@ -93,10 +93,19 @@ export function frameTemplate(compiled: Pick<CompiledEmail, 'from' | 'replyTo' |
   };
 }
 
-/** One recipient's message: the template's constant pieces around the personal fields and bodies. */
-export function frame(t: FrameTemplate, msg: RenderedMessage, ids: FrameIds, extraHeaders: Record<string, string> = {}): FramedMessage {
+/** Bodies already in the template's transfer encodings (see {@link qpPieces}). */
+export interface EncodedBodies {
+  html: Buffer;
+  text: Buffer;
+}
+
+/**
+ * One recipient's message: the template's constant pieces around the personal fields and bodies.
+ * The bodies are encoded here unless `encoded` brings them ready.
+ */
+export function frame(t: FrameTemplate, msg: RenderedMessage, ids: FrameIds, extraHeaders: Record<string, string> = {}, encoded?: EncodedBodies): FramedMessage {
   if (!MESSAGE_ID_LOCAL.test(ids.messageRef)) throw new Error(`message reference ${JSON.stringify(ids.messageRef)} cannot be a Message-ID`);
-  const withText = msg.text !== '';
+  const withText = encoded ? encoded.text.length > 0 : msg.text !== '';
   const headers: HeaderField[] = [t.from, field('To', address(msg.to))];
   if (t.replyTo) headers.push(t.replyTo);
   headers.push(field('Subject', msg.subject), { name: 'Message-ID', line: `Message-ID: <${ids.messageRef}@${t.messageIdDomain}>` }, { name: 'Date', line: `Date: ${rfc5322Date(ids.date)}` });
@@ -110,10 +119,10 @@ export function frame(t: FrameTemplate, msg: RenderedMessage, ids: FrameIds, ext
     headers.push(field(name, value));
   }
 
-  const html = encodeBody(msg.html, t.htmlEncoding);
+  const html = encoded?.html ?? encodeBody(msg.html, t.htmlEncoding);
   // A single part ends where its content ends: a line break after it would be content too.
   if (!withText) return { headers, body: html };
-  const text = encodeBody(msg.text, t.textEncoding);
+  const text = encoded?.text ?? encodeBody(msg.text, t.textEncoding);
   return { headers, body: Buffer.concat([t.parts.open, text, t.parts.middle, html, t.parts.close]) };
 }
 
@@ -269,6 +278,22 @@ for (let b = 0; b < 256; b++) {
   HEX_HIGH[b] = '0123456789ABCDEF'.charCodeAt(b >> 4);
   HEX_LOW[b] = '0123456789ABCDEF'.charCodeAt(b & 15);
 }
+
+const SOFT_BREAK = Buffer.from('=\r\n', 'latin1');
+
+/**
+ * Quoted-printable in pieces (for PreparedMessage.renderEncoded): each piece is encoded on its own
+ * and ends with a soft line break unless it already ends a line, so the next piece starts a line
+ * and the pieces joined decode to the text joined. A line break split across two pieces (CR | LF)
+ * would decode as two; our compiled HTML and text use LF alone, so that never happens.
+ */
+export const qpPieces = {
+  encode(piece: string): Buffer {
+    const qp = quotedPrintable(piece);
+    if (qp.length === 0 || (qp[qp.length - 2] === CR && qp[qp.length - 1] === LF)) return qp;
+    return Buffer.concat([qp, SOFT_BREAK]);
+  },
+};
 
 const utf8 = new TextEncoder();
 /** Reused between calls (one message is framed at a time per thread): the UTF-8 input and the encoded output. */
