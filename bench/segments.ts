@@ -96,8 +96,8 @@ const REFERENCES: Reference[] = [
     },
     // Events always belong to a contact of the same brand, so the hand-written form skips contacts.
     hand: {
-      sqlite: sql`select count(*) as n from (select contact_id from events where brand_id = ${BRAND} and type = 'opened' and occurred_at >= ${since30} except select contact_id from events where brand_id = ${BRAND} and type = 'clicked' and occurred_at >= ${since30})`,
-      postgres: sql`select count(*) as n from (select contact_id from events where brand_id = ${BRAND} and type = 'opened' and occurred_at >= ${since30} except select contact_id from events where brand_id = ${BRAND} and type = 'clicked' and occurred_at >= ${since30}) t`,
+      sqlite: sql`select count(*) as n from (select contact_id from events where brand_id = ${BRAND} and type = 'opened' and machine = 0 and occurred_at >= ${since30} except select contact_id from events where brand_id = ${BRAND} and type = 'clicked' and machine = 0 and occurred_at >= ${since30})`,
+      postgres: sql`select count(*) as n from (select contact_id from events where brand_id = ${BRAND} and type = 'opened' and machine = 0 and occurred_at >= ${since30} except select contact_id from events where brand_id = ${BRAND} and type = 'clicked' and machine = 0 and occurred_at >= ${since30}) t`,
     },
   },
 ];

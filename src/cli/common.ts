@@ -21,7 +21,8 @@ export function print(cmd: Command, value: unknown, human?: () => void) {
 /** Opens the app context (migrating in embedded mode), runs `fn`, and always closes the store. */
 export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();
-  const ctx = await createContext(config, { log: pino({ level: 'warn' }), ...(opts.migrate === undefined ? {} : { migrate: opts.migrate }) });
+  // Warnings go to stderr: stdout carries the command's output, which `--json` callers parse.
+  const ctx = await createContext(config, { log: pino({ level: 'warn' }, pino.destination({ dest: 2, sync: true })), ...(opts.migrate === undefined ? {} : { migrate: opts.migrate }) });
   try {
     return await fn(ctx);
   } finally {

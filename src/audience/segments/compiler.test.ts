@@ -230,16 +230,16 @@ describe('segment compiler: conditions', () => {
 
   it('engagement: any time, one campaign or series, a window, a minimum, or not', () => {
     const opened = compile([{ field: 'engagement', event: 'opened' }]);
-    expect(opened.count.sql).toBe('select count(distinct id) as n from (select events.contact_id as id from events where events.brand_id = ? and events.type = ?) as matching');
-    expect(opened.where.sql).toBe('"contacts"."brand_id" = ? and "contacts"."id" in (select events.contact_id as id from events where events.brand_id = ? and events.type = ?)');
+    expect(opened.count.sql).toBe('select count(distinct id) as n from (select events.contact_id as id from events where events.brand_id = ? and events.type = ? and events.machine = 0) as matching');
+    expect(opened.where.sql).toBe('"contacts"."brand_id" = ? and "contacts"."id" in (select events.contact_id as id from events where events.brand_id = ? and events.type = ? and events.machine = 0)');
     const narrow = compile([{ field: 'engagement', event: 'clicked', campaignId: 'cmp_1', seriesId: 'ser_1', withinDays: 30, atLeast: 2 }]).count;
-    expect(narrow.sql).toContain('events.campaign_id = ? and events.series_id = ? and events.occurred_at >= ? group by events.contact_id having count(*) >= ?');
+    expect(narrow.sql).toContain('events.machine = 0 and events.campaign_id = ? and events.series_id = ? and events.occurred_at >= ? group by events.contact_id having count(*) >= ?');
     expect(narrow.sql).toMatch(/^select count\(\*\) as n/); // grouped: already one row per contact
     expect(narrow.params).toEqual(['brd_1', 'clicked', 'cmp_1', 'ser_1', '2026-03-01T12:00:00.000Z', 2]);
     const notOpened = compile([{ field: 'engagement', event: 'opened', negate: true }]).count.sql;
-    expect(notOpened).toBe('select count(*) as n from contacts where "contacts"."brand_id" = ? and "contacts"."id" not in (select events.contact_id as id from events where events.brand_id = ? and events.type = ?)');
+    expect(notOpened).toBe('select count(*) as n from contacts where "contacts"."brand_id" = ? and "contacts"."id" not in (select events.contact_id as id from events where events.brand_id = ? and events.type = ? and events.machine = 0)');
     const pgNotOpened = compile([{ field: 'engagement', event: 'opened', negate: true }], 'postgres').where.sql;
-    expect(pgNotOpened).toBe('"contacts"."brand_id" = $1 and not exists (select 1 from (select events.contact_id as id from events where events.brand_id = $2 and events.type = $3) as excluded where excluded.id = "contacts"."id")');
+    expect(pgNotOpened).toBe('"contacts"."brand_id" = $1 and not exists (select 1 from (select events.contact_id as id from events where events.brand_id = $2 and events.type = $3 and events.machine = 0) as excluded where excluded.id = "contacts"."id")');
   });
 
   it('tags: any, all, none', () => {
@@ -340,14 +340,14 @@ describe('segment compiler: shapes', () => {
   it('counts "at least K events" ever per candidate when another set narrows the group', () => {
     const atLeast: Rule[] = [{ field: 'engagement', event: 'opened', atLeast: 3 }, { field: 'engagement', event: 'clicked', atLeast: 2, negate: true }];
     const narrowed = compile([tagged, ...atLeast]).count.sql;
-    expect(narrowed).toContain('and (select count(*) from events where events.contact_id = "contacts"."id" and events.type = ?) >= ?');
-    expect(narrowed).toContain('and (select count(*) from events where events.contact_id = "contacts"."id" and events.type = ?) < ?');
+    expect(narrowed).toContain('and (select count(*) from events where events.contact_id = "contacts"."id" and events.type = ? and events.machine = 0) >= ?');
+    expect(narrowed).toContain('and (select count(*) from events where events.contact_id = "contacts"."id" and events.type = ? and events.machine = 0) < ?');
     expect(compile(atLeast).count.sql).toBe(
-      'select count(*) as n from (select events.contact_id as id from events where events.brand_id = ? and events.type = ? group by events.contact_id having count(*) >= ?' +
-        ' except select events.contact_id as id from events where events.brand_id = ? and events.type = ? group by events.contact_id having count(*) >= ?) as matching',
+      'select count(*) as n from (select events.contact_id as id from events where events.brand_id = ? and events.type = ? and events.machine = 0 group by events.contact_id having count(*) >= ?' +
+        ' except select events.contact_id as id from events where events.brand_id = ? and events.type = ? and events.machine = 0 group by events.contact_id having count(*) >= ?) as matching',
     );
     const windowed = compile([tagged, { field: 'engagement', event: 'opened', atLeast: 3, withinDays: 7 }]).count.sql;
-    expect(windowed).toContain('intersect select events.contact_id as id from events where events.brand_id = ? and events.type = ? and events.occurred_at >= ? group by');
+    expect(windowed).toContain('intersect select events.contact_id as id from events where events.brand_id = ? and events.type = ? and events.machine = 0 and events.occurred_at >= ? group by');
   });
 });
 

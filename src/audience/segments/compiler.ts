@@ -309,6 +309,8 @@ class FilterCompiler {
 
   private engagement(rule: EngagementCondition): Sieve {
     const which = [sql`events.type = ${rule.event}`];
+    // Apple's proxy fetching every image, a scanner following every link: not people engaging.
+    if (rule.event === 'opened' || rule.event === 'clicked') which.push(sql`events.machine = 0`);
     if (rule.campaignId !== undefined) which.push(sql`events.campaign_id = ${rule.campaignId}`);
     if (rule.seriesId !== undefined) which.push(sql`events.series_id = ${rule.seriesId}`);
     if (rule.withinDays !== undefined) which.push(sql`events.occurred_at >= ${this.ago({ amount: rule.withinDays, unit: 'days' })}`);

@@ -26,7 +26,7 @@ interface Seed {
   consent_at?: string | null;
   attributes: Record<string, unknown>;
   tags: string[];
-  events: Array<{ type: string; at: string; campaign?: string; series?: string }>;
+  events: Array<{ type: string; at: string; campaign?: string; series?: string; machine?: boolean }>;
 }
 
 const AUDIENCE: Seed[] = [
@@ -47,7 +47,8 @@ const AUDIENCE: Seed[] = [
   },
   {
     email: 'dee@test.io', first_name: 'Dee_50%', last_name: "O'Neil", country: 'FR', status: 'bounced', validation: 'invalid', created_at: daysAgo(1),
-    attributes: {}, tags: ['t3'], events: [],
+    // Apple's proxy opened it and a link scanner clicked: machines, never engagement.
+    attributes: {}, tags: ['t3'], events: [{ type: 'opened', at: daysAgo(2), campaign: 'cmp_2', machine: true }, { type: 'clicked', at: daysAgo(2), campaign: 'cmp_2', machine: true }],
   },
   {
     email: 'eve@example.com', first_name: 'eve', last_name: 'Stone', country: 'DE', status: 'subscribed', validation: 'unknown', created_at: '2026-04-15T10:00:00.000Z',
@@ -85,7 +86,7 @@ describe.each(DIALECTS)('segments on %s', (dialect) => {
       for (const e of p.events) {
         await db
           .insertInto('events')
-          .values({ id: newId('evt'), brand_id: brandId, contact_id: id, type: e.type, campaign_id: e.campaign ?? null, series_id: e.series ?? null, occurred_at: e.at, data: '{}' })
+          .values({ id: newId('evt'), brand_id: brandId, contact_id: id, type: e.type, campaign_id: e.campaign ?? null, series_id: e.series ?? null, occurred_at: e.at, data: '{}', machine: e.machine ? 1 : 0 })
           .execute();
       }
     }
