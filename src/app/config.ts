@@ -34,6 +34,10 @@ export interface Config {
     /** Let reachability checks fetch loopback/private addresses (tests, intranets); never by default. */
     allowPrivateHosts: boolean;
   };
+  /** TIDINGS_TEST_HOOKS: routes that only end-to-end tests use (moving the clock); never in production. */
+  testHooks: boolean;
+  /** TIDINGS_TEST_CLOCK (with test hooks): start a movable clock at this ISO time ("now": the real time). */
+  testClock: string | null;
 }
 
 export const COMPOSER_PROVIDERS = ['builtin', 'openai', 'anthropic'] as const;
@@ -155,6 +159,13 @@ function dkim(env: NodeJS.ProcessEnv): Config['dkim'] {
   return { domain, selector, privateKey: pem };
 }
 
+function testClock(v: string | undefined): string | null {
+  if (v === undefined || v.trim() === '') return null;
+  if (v.trim() === 'now') return new Date().toISOString();
+  if (Number.isNaN(Date.parse(v))) throw new ConfigError('TIDINGS_TEST_CLOCK', `is not an ISO date and time (or "now"): "${v}"`);
+  return new Date(v).toISOString();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int('PORT', env.PORT, 3000, 1, 65535);
   const dbUrl = databaseUrl(env.DATABASE_URL);
@@ -185,5 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       online: bool('TIDINGS_PREFLIGHT_ONLINE', env.TIDINGS_PREFLIGHT_ONLINE, false),
       allowPrivateHosts: bool('TIDINGS_PREFLIGHT_ALLOW_PRIVATE', env.TIDINGS_PREFLIGHT_ALLOW_PRIVATE, false),
     },
+    testHooks: bool('TIDINGS_TEST_HOOKS', env.TIDINGS_TEST_HOOKS, false),
+    testClock: testClock(env.TIDINGS_TEST_CLOCK),
   };
 }

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { ConfigError, type Config } from './config.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
-import { systemClock, type Clock } from '../shared/clock.ts';
+import { ManualClock, systemClock, type Clock } from '../shared/clock.ts';
 import { BrandsService } from '../brands/service.ts';
 import { AudienceService } from '../audience/service.ts';
 import { createJobQueue } from '../jobs/service.ts';
@@ -21,6 +21,7 @@ import { createDeliverySettings, type DeliverySeams, type DeliverySettings } fro
 import { TrackingService } from '../tracking/service.ts';
 import { CampaignsService } from '../campaigns/service.ts';
 import { createMessageBuilder } from '../delivery/send-path/pool.ts';
+import { SeriesService } from '../series/service.ts';
 
 /**
  * The composition root: every service is built here, once, from the store and the clock, and
@@ -49,6 +50,8 @@ export interface AppContext {
   tracking: TrackingService;
   /** Campaigns (S5): lifecycle, fan-out, and the outbox dispatcher the workers run. */
   campaigns: CampaignsService;
+  /** Email Series (S6): generate, refine, check, and the drip tick the dispatcher's housekeeping runs. */
+  series: SeriesService;
   /** Capabilities register their job handlers here while the context is built; any process may enqueue. */
   jobs: JobQueue;
   /** Starts the job workers of this process (embedded runner or pg-boss); set by the jobs capability. */
@@ -68,7 +71,8 @@ export interface ContextOptions {
 
 export async function createContext(config: Config, opts: ContextOptions = {}): Promise<AppContext> {
   const store = opts.store ?? openStore(config);
-  const clock = opts.clock ?? systemClock;
+  // TIDINGS_TEST_CLOCK (with TIDINGS_TEST_HOOKS) gives a served app a clock its browser tests can move.
+  const clock = opts.clock ?? (config.testHooks && config.testClock ? new ManualClock(config.testClock) : systemClock);
   const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
   const secret = resolveSecret(config);
   await checkConnection(store, config);
@@ -81,13 +85,16 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   imports.registerJobs();
   const testTransport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : null;
   const emails = new EmailsService({ store, clock, brands, audience, config, secret, transport: testTransport });
-  const composer = new ComposerService({ composer: composerFor(config.composer), emails, brands });
+  const writer = composerFor(config.composer);
+  const composer = new ComposerService({ composer: writer, emails, brands });
   const preflight = new PreflightService({ store, clock, config, secret, emails, audience, composer });
   const tracking = new TrackingService({ store, clock, log, secret, baseUrl: config.publicUrl, brands, emails, audience });
   const delivery = createDeliverySettings({ store, clock, log, secret, config, brands, events: tracking, seams: opts.delivery });
   const messageBuilder = createMessageBuilder();
   const campaigns = new CampaignsService({ store, clock, log, config, secret, brands, emails, segments, preflight, jobs, providers: delivery.providers, builder: messageBuilder, recorder: tracking });
   campaigns.registerJobs();
+  const series = new SeriesService({ store, clock, log, brands, emails, segments, preflight, tracking, providers: delivery.providers, composer: writer });
+  campaigns.onTick(async () => void (await series.drip.tick()));
   return {
     config,
     store,
@@ -107,6 +114,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     webhooks: delivery.webhooks,
     tracking,
     campaigns,
+    series,
     jobs,
     // `serve --no-workers` passes workers: false; that process enqueues but never works jobs.
     ...(config.workers ? { startWorkers: () => jobs.start().then(() => delivery.startEmbedded()).then(() => campaigns.dispatcher.start()) } : {}),

@@ -56,6 +56,10 @@ describe.each(DIALECTS)('contacts on %s', (dialect) => {
     expect(patched.body).toMatchObject({ firstName: 'Anna', lastName: 'Lee', fields: { renews: '2027-01-31' }, tags: [{ id: lead }] });
     expect(patched.body.fields).not.toHaveProperty('score');
     expect(patched.body.updatedAt > c.updatedAt).toBe(true);
+    // Adding a tag and removing none.
+    const added = await t.api('PATCH', `${C}/${c.id}`, { tagIds: [lead, vip] });
+    expect(added.status).toBe(200);
+    expect(added.body.tags.map((tag: { id: string }) => tag.id).sort()).toEqual([lead, vip].sort());
 
     expect((await t.api('DELETE', `${C}/${c.id}`)).status).toBe(204);
     expect((await t.api('GET', `${C}/${c.id}`)).status).toBe(404);

@@ -222,6 +222,8 @@ export const audienceRepo = {
   /** Returns the pairs actually removed. */
   async removeContactTags(db: Executor, contactIds: readonly string[], tagIds: readonly string[]): Promise<Array<{ contact_id: string; tag_id: string }>> {
     const removed: Array<{ contact_id: string; tag_id: string }> = [];
+    // `in ()` is a syntax error on PostgreSQL: no tags to remove is nothing to do.
+    if (tagIds.length === 0) return removed;
     for (const part of chunks(contactIds)) {
       removed.push(
         ...(await db.deleteFrom('contact_tags').where('contact_id', 'in', part).where('tag_id', 'in', tagIds).returning(['contact_id', 'tag_id']).execute()),

@@ -92,7 +92,8 @@ export const campaignsRepo = {
 
   /** Newest first; `after` is the last id of the previous page. */
   async list(db: Executor, brandId: string, q: { status?: CampaignStatus; search?: string; archived: boolean; after?: string; limit: number }): Promise<CampaignRow[]> {
-    let query = db.selectFrom('campaigns').selectAll().where('brand_id', '=', brandId);
+    // Series steps' carrier campaigns are shown with their series, not as campaigns.
+    let query = db.selectFrom('campaigns').selectAll().where('brand_id', '=', brandId).where('series_id', 'is', null);
     query = query.where('archived_at', q.archived ? 'is not' : 'is', null);
     if (q.status) query = query.where('status', '=', q.status);
     if (q.search) query = query.where(sql<boolean>`lower(name) like ${`%${escapeLike(q.search.toLowerCase())}%`} escape '\\'`);

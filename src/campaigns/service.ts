@@ -71,7 +71,7 @@ export interface CampaignsDeps {
 }
 
 /** Managers may override critical preflight findings; API keys may when they carry the manager-only brand:write scope. */
-const mayOverridePreflight = (auth: AuthContext) => auth.role === 'manager' || (auth.role === null && auth.scopes.has('brand:write'));
+export const mayOverridePreflight = (auth: AuthContext) => auth.role === 'manager' || (auth.role === null && auth.scopes.has('brand:write'));
 
 /**
  * Campaigns (S5.1): lifecycle, fan-out and progress. Every status change is one conditional
@@ -82,13 +82,14 @@ export class CampaignsService {
   readonly dispatcher: Dispatcher;
   private readonly reader: CampaignAudienceReader;
   private readonly fanout: FanOut;
+  private readonly tickWork: Array<() => Promise<void>> = [];
 
   constructor(private readonly deps: CampaignsDeps) {
     this.reader = new CampaignAudienceReader(deps.segments);
     this.fanout = new FanOut({ store: deps.store, clock: deps.clock, log: deps.log, reader: this.reader, fail: (id, reason) => this.stopBySystem(id, 'failed', reason) });
     const plans = new CampaignPlans({ store: deps.store, config: deps.config, secret: deps.secret, emails: deps.emails, brands: deps.brands, pause: (id, reason) => this.stopBySystem(id, 'paused', reason) });
     this.dispatcher = new Dispatcher(
-      { store: deps.store, clock: deps.clock, log: deps.log, plans, providers: deps.providers, builder: deps.builder, recorder: deps.recorder, everyTick: () => this.startDue() },
+      { store: deps.store, clock: deps.clock, log: deps.log, plans, providers: deps.providers, builder: deps.builder, recorder: deps.recorder, everyTick: () => this.everyTick() },
       deps.dispatcher,
     );
   }
@@ -114,7 +115,25 @@ export class CampaignsService {
   private async row(brandId: string, id: string, db: Executor = this.db): Promise<CampaignRow> {
     const c = await repo.get(db, brandId, id);
     if (!c) throw notFound('campaign', id);
+    // A series step's carrier campaign is run by its series (src/series), never through the campaign API.
+    if (c.series_id) throw new DomainError('not_found', `campaign ${id} belongs to series ${c.series_id}: manage it from the series`, { kind: 'campaign', id, seriesId: c.series_id });
     return c;
+  }
+
+  /** Other schedulers (the series drip tick) run with the dispatcher's housekeeping, about once a second. */
+  onTick(work: () => Promise<void>): void {
+    this.tickWork.push(work);
+  }
+
+  private async everyTick(): Promise<void> {
+    await this.startDue();
+    for (const work of this.tickWork) {
+      try {
+        await work();
+      } catch (err) {
+        this.deps.log.error({ err }, 'campaigns: scheduled work failed; it runs again at the next tick');
+      }
+    }
   }
 
   async list(brandId: string, query: CampaignListQuery): Promise<Page<Campaign>> {

@@ -6,6 +6,7 @@ import { registerEmailCommands } from './emails.ts';
 import { registerProviderCommands } from './providers.ts';
 import { registerDomainCommands } from './domains.ts';
 import { registerCampaignCommands } from './campaigns.ts';
+import { registerSeriesCommands } from './series.ts';
 
 /** Capability command groups (audience, …) register here; main.ts holds the core ones. */
 export function registerCliCommands(program: Command): void {
@@ -16,4 +17,5 @@ export function registerCliCommands(program: Command): void {
   registerProviderCommands(program);
   registerDomainCommands(program);
   registerCampaignCommands(program);
+  registerSeriesCommands(program);
 }

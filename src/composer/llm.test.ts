@@ -5,7 +5,7 @@ import { AnthropicClient } from './anthropic.ts';
 import { FIXTURE_BRAND } from './builtin/briefs.fixture.ts';
 import { composeEmail } from './builtin/compose.ts';
 import { ModelComposer, strictSchema, type ModelClient } from './llm.ts';
-import { Brief, type EmailDraft } from './model.ts';
+import { Brief, SeriesBrief, type EmailDraft } from './model.ts';
 import { OpenAIClient } from './openai.ts';
 import { anthropicAnswer, anthropicError, closedPort, openaiAnswer, openaiError, startProviderServer, type Canned, type ProviderServer, type Recorded } from './provider-server.fixture.ts';
 
@@ -231,5 +231,95 @@ describe('strict JSON schema for OpenAI', () => {
       required: ['a', 'b', 'c'],
       additionalProperties: false,
     });
+  });
+});
+
+describe.each([OPENAI, ANTHROPIC])('$name composer plans series', (spec) => {
+  let server: ProviderServer;
+  afterEach(() => server?.close());
+
+  const SERIES_BRIEF = SeriesBrief.parse({ prompt: 'a 4-email welcome flow for new subscribers of a coffee subscription', tone: 'friendly' });
+  const step = (role: string, purpose: string, offsetDays: number, handoff: string) => ({ role, purpose, beats: [`Say what the ${role.toLowerCase()} is about`, 'One clear button'], offsetDays, handoff });
+  const GOOD_PLAN = {
+    name: 'Welcome: new subscribers',
+    steps: [
+      step('Welcome', 'welcome', 0, 'Promise the story of our roastery next.'),
+      step('Roastery story', 'announcement', 2, 'Tease brewing tips.'),
+      step('Brewing tips', 'newsletter', 5, 'Hint at a first-order gift.'),
+      step('First-order gift', 'promo', 9, ''),
+    ],
+  };
+  /** Three emails where four were asked for, the third due before the second, and a role used twice. */
+  const BAD_PLAN = { name: 'Welcome', steps: [GOOD_PLAN.steps[0], GOOD_PLAN.steps[1], { ...GOOD_PLAN.steps[2], role: 'Welcome', offsetDays: 1 }] };
+  /** The text of the last message, where the retry's feedback is. */
+  const lastUserText = (req: Recorded): string => {
+    const last = req.body.messages.at(-1);
+    return typeof last.content === 'string' ? last.content : last.content[0].content;
+  };
+
+  async function composer(responses: Canned[]): Promise<ModelComposer> {
+    server = await startProviderServer(responses);
+    return new ModelComposer(spec.client({ provider: spec.name, baseUrl: spec.baseUrl(server.url), apiKey: 'sk-test', model: 'test-model', timeoutMs: 5000 }));
+  }
+
+  it('asks for the plan as structured JSON of the inferred kind and count, and gives every email its brief', async () => {
+    const c = await composer([spec.answer(GOOD_PLAN, 'series_plan')]);
+    const plan = await c.planSeries(SERIES_BRIEF, FIXTURE_BRAND);
+    expect(plan).toMatchObject({ name: 'Welcome: new subscribers', kind: 'welcome', notes: [] });
+    expect(plan.steps.map((s) => [s.role, s.offsetDays, s.brief.purpose])).toEqual([
+      ['Welcome', 0, 'welcome'],
+      ['Roastery story', 2, 'announcement'],
+      ['Brewing tips', 5, 'newsletter'],
+      ['First-order gift', 9, 'promo'],
+    ]);
+    expect(plan.steps[1].brief).toMatchObject({ prompt: SERIES_BRIEF.prompt, tone: 'friendly', series: { position: 1, count: 4, previous: { role: 'Welcome', handoff: 'Promise the story of our roastery next.' }, next: { role: 'Brewing tips', offsetDays: 5 } } });
+    const req = server.requests[0].body;
+    const request = JSON.stringify(req);
+    if (spec.name === 'openai') {
+      expect(req.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'series_plan', strict: true } });
+      expect(req.response_format.json_schema.schema.required).toEqual(['name', 'steps']);
+    } else {
+      expect(req.tool_choice).toEqual({ type: 'tool', name: 'series_plan' });
+      expect(req.tools[0].input_schema.properties.steps.items.properties.offsetDays).toBeDefined();
+    }
+    expect(request).toContain('Plan a welcome flow of exactly 4 emails from this brief.');
+    expect(request).toContain('1. Welcome (day 0), 2. Brand story (day 2), 3. Tips and how-tos (day 5), 4. Offer (day 9)');
+  });
+
+  it('retries once with the validation errors, then uses the corrected plan', async () => {
+    const c = await composer([spec.answer(BAD_PLAN, 'series_plan'), spec.answer(GOOD_PLAN, 'series_plan')]);
+    expect((await c.planSeries(SERIES_BRIEF, FIXTURE_BRAND)).steps).toHaveLength(4);
+    const feedback = lastUserText(server.requests[1]);
+    expect(feedback).toContain('- steps: has 3 emails; plan exactly 4');
+    expect(feedback).toContain('- steps.2.offsetDays: is day 1, before the previous email (day 2); send each email at least one day after the previous one');
+    expect(feedback).toContain('- steps.2.role: "Welcome" is the role of an earlier email too; give every email its own role');
+  });
+
+  it('reports a plan that is unusable twice, naming the problem', async () => {
+    const c = await composer([spec.answer({ name: 'x', steps: [] }, 'series_plan'), spec.answer(BAD_PLAN, 'series_plan')]);
+    const err = await c.planSeries(SERIES_BRIEF, FIXTURE_BRAND).then(
+      () => null,
+      (e: unknown) => e as DomainError,
+    );
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err!.message).toMatch(new RegExp(`^${spec.who} \\(model test-model\\) returned an unusable answer twice: steps: has 3 emails; plan exactly 4`));
+    expect(lastUserText(server.requests[1])).toContain('- steps: needs at least one email');
+  });
+
+  it('refuses more than 12 emails before asking the model', async () => {
+    const c = await composer([]);
+    await expect(c.planSeries(SeriesBrief.parse({ prompt: 'a 40-email welcome flow' }), FIXTURE_BRAND)).rejects.toMatchObject({ code: 'validation_failed', message: 'count: must be at most 12 (the prompt asks for 40 emails)' });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('writes an email of a series knowing its role and its neighbours', async () => {
+    const c = await composer([spec.answer(GOOD_PLAN, 'series_plan'), spec.answer(GOOD)]);
+    const plan = await c.planSeries(SERIES_BRIEF, FIXTURE_BRAND);
+    await c.generate(plan.steps[1].brief, FIXTURE_BRAND);
+    const prompt = JSON.stringify(server.requests[1].body.messages);
+    expect(prompt).toContain('- Series: email 2 of 4 of a welcome flow, sent on day 2 after enrolment.');
+    expect(prompt).toContain('- Role of this email: Roastery story');
+    expect(prompt).toContain('- Previous email: \\"Welcome\\", which promised: Promise the story of our roastery next. Refer back to it where natural');
+    expect(prompt).toContain('- Next email: \\"Brewing tips\\", on day 5; hand over to it: Tease brewing tips. Tease it in a sentence near the end');
   });
 });

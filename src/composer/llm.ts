@@ -3,9 +3,13 @@ import type { Brand } from '../brands/model.ts';
 import { brandTheme } from '../emails/starter.ts';
 import { DomainError, issuesFromZod } from '../shared/errors.ts';
 import { FALLBACK_URL, NO_LINK_NOTE, planBrief } from './builtin/brief.ts';
-import { draftName, DraftOutput, SubjectsOutput, type Brief, type Composer, type EmailDraft, type SubjectLine } from './model.ts';
+import { draftName, DraftOutput, PURPOSES, SeriesPlanOutput, SubjectsOutput, type Brief, type Composer, type EmailDraft, type SeriesBrief, type SeriesPlan, type SeriesStepContext, type SubjectLine } from './model.ts';
 import { draftIssues, lineIssues, PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX, textsOf, type DraftIssue } from './rules.ts';
 import { blocksOf } from './builtin/read.ts';
+import { arcSteps, MOVE_SPECS } from './builtin/arcs.ts';
+import { spaced } from './builtin/series.ts';
+import { kindLabel, resolveSeries, type SeriesTarget } from './series/infer.ts';
+import { plannedSteps } from './series/link.ts';
 
 /**
  * What the OpenAI-compatible and Anthropic composers share: the prompts, the JSON schema the model
@@ -85,6 +89,14 @@ export class ModelComposer implements Composer {
     return out.subjects;
   }
 
+  /** The kind and count are read from the brief first (as the built-in composer does); the model plans the arc within them. */
+  async planSeries(brief: SeriesBrief, brand: Brand): Promise<SeriesPlan> {
+    const target = resolveSeries(brief);
+    const language = brief.language ?? brand.defaultLanguage ?? 'en';
+    const out = await this.ask(planSystemPrompt(brand, language, target.count), planPrompt(brief, target, language), planTask(target.count));
+    return { name: out.name, kind: target.kind, steps: plannedSteps(brief, target.kind, out.steps), notes: target.notes };
+  }
+
   /**
    * Asks, validates, and asks once more with the problems listed. Style problems (a 56-character
    * subject) are worth the second try but not a failure; errors that remain are reported.
@@ -134,11 +146,14 @@ function withoutNulls(value: unknown): unknown {
 
 // ---- the answers we ask for ----
 
+/** Schema violations: errors the model must fix. */
+const schemaIssues = (error: z.ZodError): DraftIssue[] => issuesFromZod(error.issues).map((i) => ({ ...i, severity: 'error' as const }));
+
 const DRAFT_TASK: Task<z.infer<typeof DraftOutput>> = {
   output: outputSpec('email', 'The complete email: subject, preheader, language and the block document.', DraftOutput),
   parse(json) {
     const r = DraftOutput.safeParse(json);
-    if (!r.success) return { issues: issuesFromZod(r.error.issues).map((i) => ({ ...i, severity: 'error' as const })) };
+    if (!r.success) return { issues: schemaIssues(r.error) };
     return { value: r.data, issues: draftIssues(r.data) };
   },
 };
@@ -148,7 +163,7 @@ function subjectsTask(count: number): Task<{ subjects: SubjectLine[] }> {
     output: outputSpec('subject_lines', `Exactly ${count} subject lines, each with a preheader.`, SubjectsOutput),
     parse(json) {
       const r = SubjectsOutput.safeParse(json);
-      if (!r.success) return { issues: issuesFromZod(r.error.issues).map((i) => ({ ...i, severity: 'error' as const })) };
+      if (!r.success) return { issues: schemaIssues(r.error) };
       const issues: DraftIssue[] = r.data.subjects.flatMap((s, i) =>
         [...lineIssues('subject', s.subject), ...lineIssues('preheader', s.preheader)].map((issue) => ({ ...issue, field: `subjects.${i}.${issue.field}` })),
       );
@@ -156,6 +171,32 @@ function subjectsTask(count: number): Task<{ subjects: SubjectLine[] }> {
       return { value: { subjects: r.data.subjects.slice(0, count) }, issues };
     },
   };
+}
+
+function planTask(count: number): Task<SeriesPlanOutput> {
+  return {
+    output: outputSpec('series_plan', `The plan of a series of exactly ${count} emails: its name and each email's role, purpose, beats, offset and hand-off.`, SeriesPlanOutput),
+    parse(json) {
+      const r = SeriesPlanOutput.safeParse(json);
+      if (!r.success) return { issues: schemaIssues(r.error) };
+      return { value: r.data, issues: planIssues(r.data, count) };
+    },
+  };
+}
+
+/** What the schema cannot say: the asked number of emails, at least a day between them, one role per email. */
+export function planIssues(plan: SeriesPlanOutput, count: number): DraftIssue[] {
+  const issues: DraftIssue[] = [];
+  if (plan.steps.length !== count) issues.push({ field: 'steps', message: `has ${plan.steps.length} emails; plan exactly ${count}`, severity: 'error' });
+  plan.steps.forEach((step, i) => {
+    const before = plan.steps[i - 1]?.offsetDays;
+    if (before !== undefined && step.offsetDays <= before) {
+      const when = step.offsetDays < before ? 'before' : 'on the same day as';
+      issues.push({ field: `steps.${i}.offsetDays`, message: `is day ${step.offsetDays}, ${when} the previous email (day ${before}); send each email at least one day after the previous one`, severity: 'error' });
+    }
+    if (plan.steps.findIndex((s) => s.role.toLowerCase() === step.role.toLowerCase()) < i) issues.push({ field: `steps.${i}.role`, message: `"${step.role}" is the role of an earlier email too; give every email its own role`, severity: 'style' });
+  });
+  return issues;
 }
 
 function outputSpec(name: string, description: string, schema: z.ZodType): OutputSpec {
@@ -233,6 +274,60 @@ function systemPrompt(brand: Brand, language: string): string {
     .join('\n');
 }
 
+function planSystemPrompt(brand: Brand, language: string, count: number): string {
+  return [
+    `You plan email series (drip sequences) for the brand "${brand.name}" as JSON for the Tidings email platform. You plan the arc only; each email is written later from your plan, so the plan must say what every email is for and how it leads to the next.`,
+    brand.voice ? `Brand voice: ${brand.voice}` : '',
+    brand.knowledge ? `What the brand has told you (products, offers, policies):\n${brand.knowledge.slice(0, 3000)}` : '',
+    'Rules:',
+    `- Plan exactly ${count} emails, in the order they are sent.`,
+    '- offsetDays: whole days from the moment a contact enrols in the series (the first email is usually day 0); every email at least one day after the previous one.',
+    '- role: a short label of what the email does in the story ("Welcome", "Brand story", "Last chance"); no two emails share a role.',
+    '- beats: 2–5 short notes on what the email must say.',
+    '- handoff: one sentence on what this email promises or hands over to the next one; an empty string for the last email.',
+    `- purpose: the kind of email, one of ${PURPOSES.join(', ')}.`,
+    '- name: a short internal name for the series.',
+    `- Write name, roles, beats and hand-offs in the language "${language}".`,
+    `Answer with JSON only, matching this JSON Schema:\n${JSON.stringify(planTask(count).output.schema)}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** The brief, the cadence it asks for, and the built-in arc of this kind and length as a starting point. */
+function planPrompt(brief: SeriesBrief, target: SeriesTarget, language: string): string {
+  const line = (label: string, value: string | undefined) => (value ? `- ${label}: ${value}` : '');
+  const cadence = !target.cadence ? '' : 'gapDays' in target.cadence ? `one email every ${target.cadence.gapDays} days` : `spread over ${target.cadence.spanDays} days`;
+  const arc = arcSteps(target.kind, target.count);
+  const offsets = spaced(arc.map((s) => s.offsetDays), target.cadence);
+  const typical = arc.map((s, i) => `${i + 1}. ${MOVE_SPECS[s.move].role} (day ${offsets[i]})`).join(', ');
+  return [
+    `Plan a ${kindLabel(target.kind)} of exactly ${target.count} emails from this brief.`,
+    line('Prompt', brief.prompt),
+    line('Audience', brief.audience),
+    line('Offer', brief.offer),
+    line('Tone', brief.tone),
+    `- Language: ${language}`,
+    line('Link for the buttons', brief.ctaUrl),
+    line('Cadence', cadence),
+    `A typical ${kindLabel(target.kind)} of this length, for reference (adapt it to the brief): ${typical}.`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** Where the email stands in its series, so the model writes it as one chapter of a story. */
+function seriesLines(s: SeriesStepContext): string[] {
+  const sentence = (text: string) => text.replace(/[.!?]+$/, '');
+  return [
+    `- Series: email ${s.position + 1} of ${s.count} of a ${kindLabel(s.kind)}, sent on day ${s.offsetDays} after enrolment. Keep the voice of the series; give it a subject no other email of the series would use.`,
+    `- Role of this email: ${s.role}`,
+    s.beats.length ? `- Beats: ${s.beats.join('; ')}` : '',
+    s.previous ? `- Previous email: "${s.previous.role}"${s.previous.handoff ? `, which promised: ${sentence(s.previous.handoff)}` : ''}. Refer back to it where natural ("As promised last time…").` : '',
+    s.next ? `- Next email: "${s.next.role}", on day ${s.next.offsetDays}${s.handoff ? `; hand over to it: ${sentence(s.handoff)}` : ''}. Tease it in a sentence near the end ("In our next email…").` : '',
+  ];
+}
+
 function generatePrompt(brief: Brief, purpose: string, ctaUrl: string, language: string): string {
   const line = (label: string, value: string | undefined) => (value ? `- ${label}: ${value}` : '');
   return [
@@ -249,6 +344,7 @@ function generatePrompt(brief: Brief, purpose: string, ctaUrl: string, language:
     `- Button link: ${ctaUrl}`,
     line('Button label', brief.ctaText),
     line('Image (use it in the first section)', brief.imageUrl),
+    ...(brief.series ? seriesLines(brief.series) : []),
   ]
     .filter(Boolean)
     .join('\n');

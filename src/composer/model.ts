@@ -7,9 +7,10 @@ import { EmailDocument, type EmailCategory } from '../emails/model.ts';
  * instruction changes one. Every implementation (the offline built-in one, OpenAI-compatible
  * servers, Anthropic) returns the same block document, never HTML.
  *
- * Series (S6.1) build on this: a later `planSeries(brief, brand)` plans the arc (each email's role,
- * beats and offset) and then calls `generate` once per email with a brief derived from its role
- * (`purpose`, `sections`, `goal`), so every email of a series is a normal email.
+ * Series (S6.1) build on this: `planSeries(brief, brand)` plans the arc (each email's role, beats,
+ * hand-off and offset) and gives every email a brief of its own (its `purpose` and the `series`
+ * context: its role and its neighbours), so `generate` writes each one as a normal email that
+ * still knows where it stands in the story.
  */
 
 export const PURPOSES = ['announcement', 'newsletter', 'promo', 'welcome', 'product-update', 'event', 're-engagement'] as const;
@@ -39,6 +40,93 @@ const httpUrl = z
   .max(2000)
   .regex(/^https?:\/\/[^\s/?#]+\.[^\s]+$/i, 'must be an absolute http(s) URL such as https://shop.acme.com/spring');
 
+// ---- series (S6.1) ----
+
+export const SERIES_KINDS = ['welcome', 'onboarding', 'launch', 'nurture', 'winback', 'post-purchase', 'event', 'dunning'] as const;
+export type SeriesKind = (typeof SERIES_KINDS)[number];
+export const SERIES_MAX = 12;
+
+const role = z.string().trim().min(1, 'is empty').max(120, 'must be at most 120 characters');
+const beats = z.array(z.string().trim().min(1, 'is empty').max(300, 'must be at most 300 characters')).max(8, 'must list at most 8 beats');
+const handoff = z.string().trim().max(300, 'must be at most 300 characters');
+const seriesCount = z.number().int('must be a whole number').min(1, 'must be at least 1').max(SERIES_MAX, `must be at most ${SERIES_MAX}`);
+const offsetDays = z.number().int('must be a whole number of days').min(0, 'cannot be negative').max(365, 'must be at most 365 days');
+
+/**
+ * Where one email stands in its series. Composers use it to write the email as part of one story:
+ * the built-in one refers back to the previous email and teases the next, a model is told the same.
+ */
+export const SeriesStepContext = strict({
+  kind: z.enum(SERIES_KINDS),
+  /** 0-based. */
+  position: z.number().int().min(0).max(SERIES_MAX - 1),
+  count: seriesCount,
+  role,
+  beats: beats.default([]),
+  handoff: handoff.default(''),
+  offsetDays: offsetDays.default(0),
+  previous: strict({ role, handoff: handoff.default('') }).optional(),
+  next: strict({ role, offsetDays: offsetDays.default(0) }).optional(),
+});
+export type SeriesStepContext = z.infer<typeof SeriesStepContext>;
+
+/** One brief for a whole series: "a 4-email welcome flow for new subscribers of a coffee subscription". */
+export const SeriesBrief = strict({
+  prompt: z.string().trim().min(1, 'is required').max(4000, 'must be at most 4000 characters'),
+  /** Inferred from the prompt ("a 4-email welcome flow"), else the arc's usual number. */
+  count: seriesCount.optional(),
+  /** Inferred from the prompt, else nurture. */
+  kind: z.enum(SERIES_KINDS).optional(),
+  tone: z.enum(TONES).optional(),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or pt-BR')
+    .optional(),
+  audience: phrase(300),
+  offer: phrase(300),
+  ctaUrl: httpUrl.optional(),
+});
+export type SeriesBrief = z.infer<typeof SeriesBrief>;
+export type SeriesBriefInput = z.input<typeof SeriesBrief>;
+
+/** One planned email: its part in the arc, when it goes out (days from enrolment), and its own brief. */
+export interface PlannedStep {
+  role: string;
+  beats: string[];
+  offsetDays: number;
+  /** What this email hands over to the next one ("tease the tips coming on day 5"); empty for the last. */
+  handoff: string;
+  brief: Brief;
+}
+
+export interface SeriesPlan {
+  name: string;
+  kind: SeriesKind;
+  steps: PlannedStep[];
+  /** Things the author should know ("no count given: planned the usual 4 emails of a welcome flow"). */
+  notes: string[];
+}
+
+/** The plan a model writes; each step's brief is then made from it and the series brief. */
+export const SeriesPlanOutput = z.object({
+  name: z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters'),
+  steps: z
+    .array(
+      z.object({
+        role,
+        /** The kind of email this step is, which picks its layout. */
+        purpose: z.enum(PURPOSES),
+        beats: beats.min(1, 'needs at least one beat'),
+        offsetDays,
+        handoff,
+      }),
+    )
+    .min(1, 'needs at least one email')
+    .max(SERIES_MAX, `must have at most ${SERIES_MAX} emails`),
+});
+export type SeriesPlanOutput = z.infer<typeof SeriesPlanOutput>;
+
 export const Brief = strict({
   /** Free text: "Announce our spring coffee collection to long-time customers, 20% off until Sunday". */
   prompt: phrase(4000),
@@ -67,6 +155,8 @@ export const Brief = strict({
   ctaText: z.string().trim().min(1, 'is empty').max(40, 'must be at most 40 characters').optional(),
   /** A picture for the hero (https). */
   imageUrl: httpUrl.optional(),
+  /** Set when the email is one step of a series: what it is for and what comes before and after it. */
+  series: SeriesStepContext.optional(),
 }).refine((b) => Boolean(b.prompt || b.goal || b.offer), { message: 'give a prompt, or at least a goal or an offer', path: ['prompt'] });
 export type Brief = z.infer<typeof Brief>;
 export type BriefInput = z.input<typeof Brief>;
@@ -114,6 +204,8 @@ export interface Composer {
   generate(brief: Brief, brand: Brand): Promise<EmailDraft>;
   edit(draft: EmailDraft, instruction: string, brand: Brand, opts?: { blockId?: string }): Promise<EmailDraft>;
   subjects(draft: EmailDraft, brand: Brand, count: number): Promise<SubjectLine[]>;
+  /** Plans a series from one brief (the arc, not the emails); throws a validation error naming `count` beyond 12. */
+  planSeries(brief: SeriesBrief, brand: Brand): Promise<SeriesPlan>;
 }
 
 /** The part of a draft a model writes; validated with the email document schema. */

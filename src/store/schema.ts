@@ -465,3 +465,81 @@ export interface CampaignMailboxesTable {
 export interface DB {
   campaign_mailboxes: CampaignMailboxesTable;
 }
+
+// 012_series: Email Series (S6) — series, their steps, enrolments and the enrolments' trail.
+export type SeriesStatus = 'draft' | 'active' | 'paused' | 'archived';
+export type EnrolmentStatus = 'active' | 'completed' | 'exited';
+
+export interface SeriesTable {
+  id: string;
+  brand_id: string;
+  name: string;
+  kind: string;
+  brief: Json;
+  status: SeriesStatus;
+  send_hour: Generated<number>;
+  time_zone: string | null;
+  trigger: Json; // SeriesTrigger
+  exit_rules: Json; // SeriesExit
+  reentry: Generated<'never' | 'after-exit'>;
+  utm_campaign: string | null;
+  provider_id: string | null;
+  trigger_error: string | null;
+  preflight_override: Json | null;
+  started_at: string | null;
+  archived_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SeriesStepsTable {
+  id: string;
+  series_id: string;
+  position: number;
+  email_id: string | null;
+  role: string;
+  beats: Json; // string[]
+  handoff: Generated<string>;
+  brief: Json; // composer Brief
+  offset_days: number;
+  campaign_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EnrolmentsTable {
+  id: string;
+  brand_id: string;
+  series_id: string;
+  contact_id: string;
+  status: EnrolmentStatus;
+  exit_reason: string | null;
+  source: string;
+  enrolled_at: string;
+  next_step_id: string | null;
+  next_due_at: string | null;
+  last_position: Generated<number>;
+  ended_at: string | null;
+  updated_at: string;
+}
+
+export interface EnrolmentEventsTable {
+  enrolment_id: string;
+  at: string;
+  type: string;
+  step_id: string | null;
+  detail: Json;
+}
+
+export interface CampaignsTable {
+  series_id: string | null;
+  series_step_id: string | null;
+}
+
+export interface DB {
+  series: SeriesTable;
+  series_steps: SeriesStepsTable;
+  enrolments: EnrolmentsTable;
+  enrolment_events: EnrolmentEventsTable;
+}

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/app/config.ts';
 import { createContext, type AppContext } from '../../src/app/context.ts';
+import type { Clock } from '../../src/shared/clock.ts';
 import { buildWebIfMissing } from '../../src/app/serve.ts';
 import { buildServer, WEB_DIST } from '../../src/http/server.ts';
 import { freshStore } from './stores.ts';
@@ -26,15 +27,15 @@ export interface RunningApp {
  * A real Tidings server on a free loopback port: fresh SQLite store, the built web app (web/dist).
  * `npm test` builds the web app first; a direct vitest run builds it only if it is missing.
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(opts: { clock?: Clock; testHooks?: boolean } = {}): Promise<RunningApp> {
   await buildWebIfMissing(() => {});
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-web-'));
   // The port is chosen before the app is built so its public URL (tracking and unsubscribe links
   // in sent mail) points at this very server, as it does in a real deployment.
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ TIDINGS_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: String(port), TIDINGS_PUBLIC_URL: baseUrl });
-  const ctx = await createContext(config, { store: await freshStore('sqlite'), log: pino({ level: 'silent' }), migrate: false });
+  const config = loadConfig({ TIDINGS_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: String(port), TIDINGS_PUBLIC_URL: baseUrl, ...(opts.testHooks ? { TIDINGS_TEST_HOOKS: '1' } : {}) });
+  const ctx = await createContext(config, { store: await freshStore('sqlite'), log: pino({ level: 'silent' }), migrate: false, clock: opts.clock });
   const app = await buildServer(ctx, { webDist: WEB_DIST });
   await app.listen({ host: '127.0.0.1', port });
   // Imports and other background work run on the job workers, as in `tidings serve`.

@@ -66,7 +66,7 @@ describe('web app shell', () => {
     }
     await page.getByRole('link', { name: 'Series', exact: true }).click();
     await heading('Series').waitFor();
-    await page.getByText('Series is on its way').waitFor();
+    await page.getByText('No series yet').waitFor();
   });
 
   it('signs out, sends a signed-out visitor to sign-in, and returns them after signing in', async () => {

@@ -23,6 +23,8 @@ import { CampaignsPage } from './pages/campaigns/CampaignsPage.tsx';
 import { CampaignDetailPage } from './pages/campaigns/detail/CampaignDetailPage.tsx';
 import { EditCampaignPage, NewCampaignPage } from './pages/campaigns/wizard/CampaignWizardPage.tsx';
 import { InboxPage } from './pages/inbox/InboxPage.tsx';
+import { SeriesListPage } from './pages/series/SeriesListPage.tsx';
+import { SeriesPage } from './pages/series/SeriesPage.tsx';
 import { ApiKeysPage } from './pages/settings/ApiKeysPage.tsx';
 import { AuditLogPage } from './pages/settings/AuditLogPage.tsx';
 import { BrandKitPage } from './pages/settings/BrandKitPage.tsx';
@@ -42,6 +44,7 @@ const PAGES: Record<string, ReactNode> = {
   '/audience/suppression': <SuppressionPage />,
   '/emails': <EmailsPage />,
   '/campaigns': <CampaignsPage />,
+  '/series': <SeriesListPage />,
   '/inbox': <InboxPage />,
   '/settings/providers': <ProvidersPage />,
   '/settings/domains': <DomainsPage />,
@@ -61,6 +64,7 @@ const sectionRoutes: RouteObject[] = [
   { path: '/campaigns/new', element: <NewCampaignPage /> },
   { path: '/campaigns/:campaignId', element: <CampaignDetailPage /> },
   { path: '/campaigns/:campaignId/edit', element: <EditCampaignPage /> },
+  { path: '/series/:seriesId', element: <SeriesPage /> },
   { path: '/inbox/:messageId', element: <InboxPage /> },
   { path: '/settings/domains/:domainId', element: <DomainDetailPage /> },
 ];

@@ -46,6 +46,7 @@ describe('reading a brief', () => {
     ['Présenter notre nouvelle collection de printemps à nos clients', 'notre nouvelle collection de printemps'],
     ['Invitar a nuestros clientes a la cata de otoño el 20 de mayo', 'la cata de otoño'],
     ['Tell subscribers about Tidings 2.0. It ships today', 'Tidings 2.0'],
+    ['Launch of the Barista Pro espresso machine, 15% off', 'the Barista Pro espresso machine'],
   ])('finds the topic of "%s"', (prompt, topic) => {
     expect(extractTopic(prompt)).toBe(topic);
   });

@@ -11,7 +11,8 @@ import { COPY_LANGUAGES, hash, Writer, type CopyLanguage, type Mood, type Regist
  * and quoted product names carry the meaning.
  */
 
-export const CTA_ACTIONS = ['shop', 'offer', 'book', 'demo', 'register', 'read', 'try', 'download', 'start', 'explore', 'upgrade', 'update', 'join'] as const;
+/** `billing` and `feedback` are never read from a brief: series moves (a dunning email, a check-in) ask for them. */
+export const CTA_ACTIONS = ['shop', 'offer', 'book', 'demo', 'register', 'read', 'try', 'download', 'start', 'explore', 'upgrade', 'update', 'join', 'billing', 'feedback'] as const;
 export type CtaAction = (typeof CTA_ACTIONS)[number];
 
 /** What the email says, as slots for the copy and a few choices for the layout. */
@@ -227,7 +228,7 @@ const DETERMINER = /^(?:our|the|a|an|your|this|these|its|their|my)\b/i;
  */
 const TOPIC_LEADS: Array<{ re: RegExp; product?: boolean; keep?: boolean; words?: number }> = [
   {
-    re: /\b(?:announc(?:e|es|ing)|introduc(?:e|es|ing)|launch(?:es|ing)?|unveil(?:s|ing)?|present(?:s|ing)?|promot(?:e|es|ing)|celebrat(?:e|es|ing)|showcas(?:e|es|ing))\s+(?:the\s+launch\s+of\s+|the\s+release\s+of\s+)?/gi,
+    re: /\b(?:announc(?:e|es|ing)|introduc(?:e|es|ing)|launch(?:es|ing)?|unveil(?:s|ing)?|present(?:s|ing)?|promot(?:e|es|ing)|celebrat(?:e|es|ing)|showcas(?:e|es|ing))\s+(?:of\s+|the\s+launch\s+of\s+|the\s+release\s+of\s+)?/gi,
     product: true,
   },
   { re: /\b(?:e-?mail|newsletter|campaign|message|announcement|promo(?:tion)?|invitation|invite)\s+(?:for|announcing|introducing|promoting|to announce|to promote|to introduce)\s+(?:the\s+launch\s+of\s+)?/gi, product: true },

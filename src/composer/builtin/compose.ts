@@ -6,19 +6,25 @@ import { lineIssues } from '../rules.ts';
 import { planBrief } from './brief.ts';
 import { Writer } from './copy.ts';
 import { buildSection, frame, plannedKinds, type BuildContext } from './layouts.ts';
+import { seriesCopy, seriesStep } from './series-copy.ts';
 
 /** A brief and the brand kit → a complete email: same brief, same email. */
 export function composeEmail(brief: Brief, brand: Brand): EmailDraft {
-  const plan = planBrief(brief, brand);
+  // One email of a series is written as its move (welcome, tips, offer…) with links to its neighbours.
+  const step = brief.series ? seriesStep(brief, brief.series) : null;
+  const plan = planBrief(step?.brief ?? brief, brand);
   const { facts } = plan;
+  if (step) facts.action = step.action(facts);
   const w = new Writer(plan.voice, facts.slots, plan.seed);
-  const [line] = subjectLines(w, facts.purpose, 1, []);
-  const c: BuildContext = { w, facts, brand, pointsUsed: false, subject: line.subject };
+  const story = step ? seriesCopy(w, facts, step) : null;
+  const line = story?.line ?? subjectLines(w, facts.purpose, 1, [])[0];
+  const c: BuildContext = { w, facts, brand, pointsUsed: false, subject: line.subject, story };
   const middle = plannedKinds(facts, plan.length, plan.sections)
-    .map((kind) => buildSection(kind, c, plan.sections ? 'brief.sections' : null))
+    // Only sections the brief itself asked for must be built; a series move's usual ones are skipped when a fact is missing.
+    .map((kind) => buildSection(kind, c, brief.sections ? 'brief.sections' : null))
     .filter((s): s is Section => s !== null);
   return {
-    name: draftName(facts.purpose, facts.purpose === 'promo' && facts.slots.offer ? facts.slots.offer : facts.slots.topic),
+    name: story?.name ?? draftName(facts.purpose, facts.purpose === 'promo' && facts.slots.offer ? facts.slots.offer : facts.slots.topic),
     subject: line.subject,
     preheader: line.preheader,
     language: plan.language,
@@ -47,7 +53,7 @@ export function subjectLines(w: Writer, purpose: Purpose, count: number, exclude
   return lines;
 }
 
-function fitting(writers: Writer[], keys: string[], field: 'subject' | 'preheader'): string[] {
+export function fitting(writers: Writer[], keys: string[], field: 'subject' | 'preheader'): string[] {
   const out: string[] = [];
   for (const writer of writers) {
     for (const key of keys) {

@@ -1,7 +1,8 @@
 import type { Brand } from '../../brands/model.ts';
-import type { Brief, Composer, EmailDraft, SubjectLine } from '../model.ts';
+import type { Brief, Composer, EmailDraft, SeriesBrief, SeriesPlan, SubjectLine } from '../model.ts';
 import { composeEmail } from './compose.ts';
 import { alternativeSubjects, editDraft } from './edit.ts';
+import { planSeries } from './series.ts';
 
 /**
  * The offline composer (S3.2): templates and rules, no model, no network. Deterministic: the same
@@ -21,5 +22,9 @@ export class BuiltinComposer implements Composer {
 
   async subjects(draft: EmailDraft, brand: Brand, count: number): Promise<SubjectLine[]> {
     return alternativeSubjects(draft, brand, count);
+  }
+
+  async planSeries(brief: SeriesBrief, brand: Brand): Promise<SeriesPlan> {
+    return planSeries(brief, brand);
   }
 }

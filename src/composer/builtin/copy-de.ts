@@ -296,6 +296,8 @@ export const DE: Catalogue = {
   'cta.upgrade': ['Tarife ansehen'],
   'cta.update': ['Neuigkeiten ansehen'],
   'cta.join': ['Ich bin dabei'],
+  'cta.billing': ['Zahlungsdaten aktualisieren'],
+  'cta.feedback': ['Feedback geben'],
 
   'topic.announcement': ['etwas Neues'],
   'topic.newsletter': ['Einblicke hinter die Kulissen'],
@@ -307,4 +309,177 @@ export const DE: Catalogue = {
 
   'where.online': ['Online'],
   header: ['**{brand}**'],
+
+  // ---- series (S6.1) ----
+  'series.back': ['Wie in unserer letzten E-Mail versprochen: {current}.', 'Letztes Mal haben wir es angekündigt, heute ist es so weit: {current}.'],
+  'series.next': ['In unserer nächsten E-Mail: {next}.', r('Schauen Sie bald wieder in Ihr Postfach. Als Nächstes: {next}.', 'Schau bald wieder in dein Postfach. Als Nächstes: {next}.')],
+  'series.last': [r('Das ist die letzte E-Mail dieser Reihe. Danke fürs Lesen, und denken Sie daran: Sie können auf jede unserer E-Mails antworten.', 'Das ist die letzte E-Mail dieser Reihe. Danke fürs Lesen, und denk daran: Du kannst auf jede unserer E-Mails antworten.')],
+  'series.preheader': ['In dieser E-Mail: {current}.', 'Heute von {brand}: {current}.'],
+
+  'series.reply': [r('Fragen dazu? Antworten Sie einfach auf diese E-Mail: Ein Mensch aus dem Team von {brand} liest jede Nachricht.', 'Fragen dazu? Antworte einfach auf diese E-Mail: Ein Mensch aus dem Team von {brand} liest jede Nachricht.')],
+  'series.more.payment': [r('Wenn Sie Ihre Daten bereits aktualisiert haben, können Sie diese E-Mail ignorieren. Sonst müssen Sie nichts ändern.', 'Wenn du deine Daten bereits aktualisiert hast, kannst du diese E-Mail ignorieren. Sonst musst du nichts ändern.')],
+  'series.more.retry': [
+    r(
+      'Es dauert nur eine Minute: Folgen Sie dem Button unten, prüfen Sie Ihre Kartendaten und speichern Sie sie. Wenn Sie das schon getan haben, danke, und ignorieren Sie diese Erinnerung bitte.',
+      'Es dauert nur eine Minute: Folge dem Button unten, prüfe deine Kartendaten und speichere sie. Wenn du das schon getan hast, danke, und ignoriere diese Erinnerung bitte.',
+    ),
+  ],
+  'series.more.final': [
+    r(
+      'Es würde uns leidtun, Sie zu verlieren. Wenn etwas an Ihrem Abo nicht für Sie passt, sagen Sie es uns: Wir tun unser Bestes, um zu helfen.',
+      'Es würde uns leidtun, dich zu verlieren. Wenn etwas an deinem Abo nicht für dich passt, sag es uns: Wir tun unser Bestes, um zu helfen.',
+    ),
+  ],
+
+  'series.about.hello': ['ein herzliches Willkommen bei {brand}'],
+  'series.about.story': ['die Geschichte hinter {brand}'],
+  'series.about.tips': [r('ein paar Tipps, mit denen Sie mehr aus {brand} machen', 'ein paar Tipps, mit denen du mehr aus {brand} machst')],
+  'series.about.setup': [r('Ihre ersten Schritte mit {brand}', 'deine ersten Schritte mit {brand}')],
+  'series.about.feature': ['ein genauerer Blick auf {topic}'],
+  'series.about.proof': ['was andere über {brand} sagen'],
+  'series.about.checkin': [r('eine kurze Frage, wie es Ihnen bisher gefällt', 'eine kurze Frage, wie es dir bisher gefällt')],
+  'series.about.offer': [r('eine kleine Überraschung für Sie', 'eine kleine Überraschung für dich')],
+  'series.about.reminder': ['eine letzte Erinnerung, bevor es vorbei ist'],
+  'series.about.teaser': ['ein erster Vorgeschmack auf {topic}'],
+  'series.about.reveal': ['alles über {topic}'],
+  'series.about.missyou': ['ein persönlicher Gruß vom Team von {brand}'],
+  'series.about.news': ['die Neuigkeiten bei {brand}'],
+  'series.about.goodbye': [r('eine Frage zu den E-Mails, die Sie von uns bekommen', 'eine Frage zu den E-Mails, die du von uns bekommst')],
+  'series.about.thanks': [r('ein Dankeschön für Ihre Bestellung', 'ein Dankeschön für deine Bestellung')],
+  'series.about.picks': [r('ein paar Ideen passend zu Ihrer Bestellung', 'ein paar Ideen passend zu deiner Bestellung')],
+  'series.about.invite': [r('Ihre persönliche Einladung', 'deine persönliche Einladung')],
+  'series.about.agenda': ['das Programm im Überblick'],
+  'series.about.countdown': ['eine kurze Erinnerung vor dem großen Tag'],
+  'series.about.followup': ['ein kleiner Rückblick'],
+  'series.about.payment': [r('ein Hinweis zu Ihrer Zahlung', 'ein Hinweis zu deiner Zahlung')],
+  'series.about.retry': [r('eine Erinnerung an Ihre offene Zahlung', 'eine Erinnerung an deine offene Zahlung')],
+  'series.about.final': [r('eine letzte Erinnerung an Ihre Zahlung', 'eine letzte Erinnerung an deine Zahlung')],
+
+  'series.subject.hello': ['Willkommen bei {brand}', r('Schön, dass Sie da sind', 'Schön, dass du da bist')],
+  'series.subject.story': ['Die Geschichte hinter {brand}', 'Wie {brand} entstanden ist'],
+  'series.subject.tips': ['Tipps vom Team von {brand}', 'Mehr aus {brand} machen'],
+  'series.subject.setup': [r('Ihre ersten Schritte mit {brand}', 'Deine ersten Schritte mit {brand}'), 'In wenigen Minuten startklar'],
+  'series.subject.feature': ['Im Fokus: {topic}', r('Was {brand} für Sie tun kann', 'Was {brand} für dich tun kann')],
+  'series.subject.proof': ['Was unsere Kunden sagen', 'Warum andere {brand} lieben'],
+  'series.subject.checkin': [r('Wie gefällt es Ihnen bisher?', 'Wie gefällt es dir bisher?'), 'Eine kurze Frage von {brand}'],
+  'series.subject.offer': [r('Nur für Sie: {offer}', 'Nur für dich: {offer}'), r('Eine kleine Überraschung für Sie', 'Eine kleine Überraschung für dich')],
+  'series.subject.reminder': ['Letzte Gelegenheit: {offer}', 'Nicht verpassen: {topic}'],
+  'series.subject.teaser': ['Bald gibt es etwas Neues', 'Demnächst bei {brand}'],
+  'series.subject.reveal': ['Wir stellen vor: {topic}', 'Jetzt da: {topic}'],
+  'series.subject.missyou': [r('Wir vermissen Sie', 'Wir vermissen dich'), 'Lange nicht gesehen'],
+  'series.subject.news': ['Neu bei {brand}', 'Bei {brand} hat sich viel getan'],
+  'series.subject.goodbye': ['Sollen wir in Kontakt bleiben?', r('Möchten Sie weiter von uns hören?', 'Möchtest du weiter von uns hören?')],
+  'series.subject.thanks': [r('Danke für Ihre Bestellung', 'Danke für deine Bestellung'), r('Danke, dass Sie {brand} gewählt haben', 'Danke, dass du {brand} gewählt hast')],
+  'series.subject.picks': [r('Für Sie ausgewählt von {brand}', 'Für dich ausgewählt von {brand}'), r('Ideen passend zu Ihrer Bestellung', 'Ideen passend zu deiner Bestellung')],
+  'series.subject.invite': ['Einladung: {topic}', r('Seien Sie dabei: {topic}', 'Sei dabei: {topic}')],
+  'series.subject.agenda': ['Das Programm: {topic}', r('Das erwartet Sie: {topic}', 'Das erwartet dich: {topic}')],
+  'series.subject.countdown': ['Bald ist es so weit: {topic}', 'Erinnerung: {topic}'],
+  'series.subject.followup': [r('Danke für Ihre Teilnahme: {topic}', 'Danke fürs Dabeisein: {topic}'), 'Rückblick: {topic}'],
+  'series.subject.payment': [r('Ihre Zahlung ist nicht durchgegangen', 'Deine Zahlung ist nicht durchgegangen'), r('Bitte prüfen Sie Ihre Zahlungsdaten', 'Bitte prüfe deine Zahlungsdaten')],
+  'series.subject.retry': [r('Erinnerung an Ihre Zahlung', 'Erinnerung an deine Zahlung'), r('Ihre Zahlung ist noch offen', 'Deine Zahlung ist noch offen')],
+  'series.subject.final': [r('Letzte Erinnerung an Ihre Zahlung', 'Letzte Erinnerung an deine Zahlung'), r('Ihre Zahlung wartet noch', 'Deine Zahlung wartet noch')],
+
+  'series.intro.hello': [
+    r(
+      'Danke, dass Sie sich bei {brand} angemeldet haben. In den nächsten E-Mails helfen wir Ihnen, das Beste daraus zu machen, eine kurze E-Mail nach der anderen.',
+      'Danke, dass du dich bei {brand} angemeldet hast. In den nächsten E-Mails helfen wir dir, das Beste daraus zu machen, eine kurze E-Mail nach der anderen.',
+    ),
+  ],
+  'series.intro.story': [
+    'Jede Marke beginnt mit einer Idee. Unsere war einfach: etwas machen, das wir lieben, es gut machen und es mit Menschen teilen, denen es genauso viel bedeutet wie uns. Diese Idee leitet bis heute alles, was wir bei {brand} tun.',
+  ],
+  'series.intro.tips': ['Hier sind ein paar Tipps, auf die unser Team schwört. Keiner dauert länger als ein paar Minuten, und zusammen machen sie einen echten Unterschied.'],
+  'series.intro.setup': [
+    r(
+      'Der Start mit {brand} dauert nur wenige Minuten. So gehen Sie die ersten Schritte, und hier finden Sie Hilfe, wenn Sie sie brauchen.',
+      'Der Start mit {brand} dauert nur wenige Minuten. So gehst du die ersten Schritte, und hier findest du Hilfe, wenn du sie brauchst.',
+    ),
+  ],
+  'series.intro.feature': [
+    r(
+      'Heute zeigen wir Ihnen genauer, was {brand} für Sie tun kann: was dahintersteckt, warum wir es entwickelt haben und wie es Ihren Alltag leichter macht.',
+      'Heute zeigen wir dir genauer, was {brand} für dich tun kann: was dahintersteckt, warum wir es entwickelt haben und wie es deinen Alltag leichter macht.',
+    ),
+  ],
+  'series.intro.proof': [
+    r('Sie müssen uns nicht beim Wort nehmen. Hier erzählen Menschen, die {brand} schon nutzen, was sie davon halten.', 'Du musst uns nicht beim Wort nehmen. Hier erzählen Menschen, die {brand} schon nutzen, was sie davon halten.'),
+  ],
+  'series.intro.checkin': [
+    r(
+      'Sie sind jetzt schon eine Weile bei {brand}, und wir würden gern wissen, wie es Ihnen gefällt. Was mögen Sie, und was können wir besser machen?',
+      'Du bist jetzt schon eine Weile bei {brand}, und wir würden gern wissen, wie es dir gefällt. Was magst du, und was können wir besser machen?',
+    ),
+  ],
+  'series.intro.offer': [
+    r('Als Dankeschön dafür, dass Sie Teil von {brand} sind, haben wir etwas Besonderes für Sie: {offer}.', 'Als Dankeschön dafür, dass du Teil von {brand} bist, haben wir etwas Besonderes für dich: {offer}.'),
+    r('Wir haben ein paar Lieblingsstücke für Sie ausgesucht. Schauen Sie rein und gönnen Sie sich etwas Neues.', 'Wir haben ein paar Lieblingsstücke für dich ausgesucht. Schau rein und gönn dir etwas Neues.'),
+  ],
+  'series.intro.reminder': [
+    r('Nur noch kurze Zeit: {offer}. Wenn Sie schon länger etwas im Blick haben, ist jetzt der richtige Moment.', 'Nur noch kurze Zeit: {offer}. Wenn du schon länger etwas im Blick hast, ist jetzt der richtige Moment.'),
+    r('Eine kurze Erinnerung, bevor es vorbei ist: Wenn Sie noch einen Blick darauf werfen wollten, ist jetzt der richtige Moment.', 'Eine kurze Erinnerung, bevor es vorbei ist: Wenn du noch einen Blick darauf werfen wolltest, ist jetzt der richtige Moment.'),
+  ],
+  'series.intro.teaser': [
+    r(
+      'Bei {brand} arbeiten wir an etwas Neuem, und wir können es kaum erwarten, es Ihnen zu zeigen. Noch verraten wir nicht alles, aber hier ist ein erster Hinweis.',
+      'Bei {brand} arbeiten wir an etwas Neuem, und wir können es kaum erwarten, es dir zu zeigen. Noch verraten wir nicht alles, aber hier ist ein erster Hinweis.',
+    ),
+  ],
+  'series.intro.reveal': [
+    r('Endlich ist es da: {topic}. Wir haben es mit Blick auf Sie entwickelt und hoffen, dass es Ihnen gefällt.', 'Endlich ist es da: {topic}. Wir haben es mit Blick auf dich entwickelt und hoffen, dass es dir gefällt.'),
+  ],
+  'series.intro.missyou': [
+    r(
+      'Ihr letzter Besuch bei {brand} ist schon eine Weile her, und wir haben Sie vermisst. Seitdem ist viel passiert, und wir würden Ihnen gern zeigen, was neu ist.',
+      'Dein letzter Besuch bei {brand} ist schon eine Weile her, und wir haben dich vermisst. Seitdem ist viel passiert, und wir würden dir gern zeigen, was neu ist.',
+    ),
+  ],
+  'series.intro.news': [
+    r('Seit Ihrem letzten Besuch waren wir fleißig. Hier sind die Neuerungen bei {brand}, die Ihnen am besten gefallen dürften.', 'Seit deinem letzten Besuch waren wir fleißig. Hier sind die Neuerungen bei {brand}, die dir am besten gefallen dürften.'),
+  ],
+  'series.intro.goodbye': [
+    r(
+      'Wir möchten Ihr Postfach nicht mit E-Mails füllen, die Sie nicht lesen. Wenn Sie weiter von {brand} hören möchten, müssen Sie nichts tun. Wenn Sie lieber weniger oder gar keine E-Mails bekommen möchten, können Sie das in einem Moment ändern.',
+      'Wir möchten dein Postfach nicht mit E-Mails füllen, die du nicht liest. Wenn du weiter von {brand} hören möchtest, musst du nichts tun. Wenn du lieber weniger oder gar keine E-Mails bekommen möchtest, kannst du das in einem Moment ändern.',
+    ),
+  ],
+  'series.intro.thanks': [
+    r(
+      'Danke für Ihre Bestellung! Wir bereiten alles für Sie vor und möchten Ihnen kurz sagen, wie es weitergeht und wo Sie Hilfe finden.',
+      'Danke für deine Bestellung! Wir bereiten alles für dich vor und möchten dir kurz sagen, wie es weitergeht und wo du Hilfe findest.',
+    ),
+  ],
+  'series.intro.picks': [
+    r(
+      'Wir haben ein paar Dinge ausgesucht, die gut zu Ihrer letzten Bestellung passen. Ganz ohne Druck: nur Ideen, die Ihnen gefallen könnten.',
+      'Wir haben ein paar Dinge ausgesucht, die gut zu deiner letzten Bestellung passen. Ganz ohne Druck: nur Ideen, die dir gefallen könnten.',
+    ),
+  ],
+  'series.intro.invite': [
+    r(
+      'Wir würden uns freuen, Sie dabeizuhaben: {topic}. Eine Gelegenheit, Neues zu lernen, das Team von {brand} zu treffen und Menschen mit ähnlichen Interessen kennenzulernen.',
+      'Wir würden uns freuen, dich dabeizuhaben: {topic}. Eine Gelegenheit, Neues zu lernen, das Team von {brand} zu treffen und Menschen mit ähnlichen Interessen kennenzulernen.',
+    ),
+  ],
+  'series.intro.agenda': [
+    r('Hier ist unser Programm, damit Sie wissen, was Sie erwartet, und das Beste aus Ihrer Zeit bei uns machen können.', 'Hier ist unser Programm, damit du weißt, was dich erwartet, und das Beste aus deiner Zeit bei uns machen kannst.'),
+  ],
+  'series.intro.countdown': [r('Bald ist es so weit. Hier noch einmal alle Details, damit Sie alles zur Hand haben.', 'Bald ist es so weit. Hier noch einmal alle Details, damit du alles zur Hand hast.')],
+  'series.intro.followup': [
+    r('Danke, dass Sie dabei waren! Wir hoffen, es hat Ihnen so gut gefallen wie uns, und wir würden gern hören, wie Sie es fanden.', 'Danke, dass du dabei warst! Wir hoffen, es hat dir so gut gefallen wie uns, und wir würden gern hören, wie du es fandest.'),
+  ],
+  'series.intro.payment': [
+    r(
+      'Wir haben versucht, Ihre letzte Zahlung an {brand} einzuziehen, aber sie ist nicht durchgegangen. Das passiert manchmal, oft weil eine Karte abgelaufen ist. Ihre Daten zu aktualisieren dauert nur eine Minute.',
+      'Wir haben versucht, deine letzte Zahlung an {brand} einzuziehen, aber sie ist nicht durchgegangen. Das passiert manchmal, oft weil eine Karte abgelaufen ist. Deine Daten zu aktualisieren dauert nur eine Minute.',
+    ),
+  ],
+  'series.intro.retry': [
+    r('Ihre Zahlung an {brand} ist noch offen. Damit alles ohne Unterbrechung weiterläuft, aktualisieren Sie bitte Ihre Zahlungsdaten.', 'Deine Zahlung an {brand} ist noch offen. Damit alles ohne Unterbrechung weiterläuft, aktualisiere bitte deine Zahlungsdaten.'),
+  ],
+  'series.intro.final': [
+    r(
+      'Dies ist unsere letzte Erinnerung an Ihre offene Zahlung an {brand}. Bitte aktualisieren Sie Ihre Zahlungsdaten bald, damit nichts unterbrochen wird.',
+      'Dies ist unsere letzte Erinnerung an deine offene Zahlung an {brand}. Bitte aktualisiere deine Zahlungsdaten bald, damit nichts unterbrochen wird.',
+    ),
+  ],
 };

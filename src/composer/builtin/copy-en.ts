@@ -244,6 +244,8 @@ export const EN: Catalogue = {
   'cta.upgrade': ['See the plans'],
   'cta.update': ['See what is new'],
   'cta.join': ['Count me in'],
+  'cta.billing': ['Update payment details'],
+  'cta.feedback': ['Share your feedback'],
 
   'topic.announcement': ['something new'],
   'topic.newsletter': ['what we have been up to'],
@@ -255,4 +257,167 @@ export const EN: Catalogue = {
 
   'where.online': ['Online'],
   header: ['**{brand}**'],
+
+  // ---- series (S6.1): one move per email of an arc, and the sentences that link the emails ----
+  'series.back': ['As promised in our last email: {current}.', 'Last time we promised you {current}. Today, we keep that promise.'],
+  'series.next': ['Coming up in our next email: {next}.', r('In our next email, you will find {next}.', "In our next email, you'll find {next}.")],
+  'series.last': [r('This is the last email in this series. Thank you for reading along, and remember that you can reply to any of our emails.', "That's the last email in this series. Thanks for reading along, and remember you can reply to any of our emails.")],
+  'series.preheader': ['In this email: {current}.', 'Today from {brand}: {current}.'],
+
+  'series.reply': ['Questions about any of this? Just reply to this email: a real person from the {brand} team reads every message.'],
+  'series.more.payment': [r('If you have already updated your details, you can ignore this email. Nothing else needs to change on your side.', "If you've already updated your details, you can ignore this email. Nothing else needs to change on your side.")],
+  'series.more.retry': [
+    r(
+      'It only takes a minute: follow the button below, check your card details and save them. If you have already done so, thank you, and please ignore this reminder.',
+      "It only takes a minute: follow the button below, check your card details and save them. If you've already done so, thank you, and please ignore this reminder.",
+    ),
+  ],
+  'series.more.final': [
+    r(
+      'We would be sorry to see you go. If something about your subscription is not working for you, tell us: we will do our best to help.',
+      "We'd be sorry to see you go. If something about your subscription isn't working for you, tell us: we'll do our best to help.",
+    ),
+  ],
+
+  'series.about.hello': ['a warm welcome to {brand}'],
+  'series.about.story': ['the story behind {brand}'],
+  'series.about.tips': ['a few tips to get more out of {brand}'],
+  'series.about.setup': ['your first steps with {brand}'],
+  'series.about.feature': ['a closer look at {topic}'],
+  'series.about.proof': ['what other customers say about {brand}'],
+  'series.about.checkin': [r('a quick check-in to hear how it is going', "a quick check-in to hear how it's going")],
+  'series.about.offer': ['a little something just for you'],
+  'series.about.reminder': ['a last reminder before it ends'],
+  'series.about.teaser': ['a first glimpse of {topic}'],
+  'series.about.reveal': ['everything about {topic}'],
+  'series.about.missyou': ['a note from the {brand} team'],
+  'series.about.news': [r('what is new at {brand}', "what's new at {brand}")],
+  'series.about.goodbye': ['a question about the emails you get from us'],
+  'series.about.thanks': ['a thank-you for your order'],
+  'series.about.picks': ['a few picks to go with your order'],
+  'series.about.invite': ['your personal invitation'],
+  'series.about.agenda': ['the programme in detail'],
+  'series.about.countdown': ['a reminder before the big day'],
+  'series.about.followup': ['a look back at our time together'],
+  'series.about.payment': ['an update about your payment'],
+  'series.about.retry': ['a reminder about your payment'],
+  'series.about.final': ['a last reminder about your payment'],
+
+  'series.subject.hello': ['Welcome to {brand}', r('We are glad you are here', "We're glad you're here")],
+  'series.subject.story': ['The story behind {brand}', 'How {brand} began'],
+  'series.subject.tips': ['Tips from the {brand} team', 'Get more out of {brand}'],
+  'series.subject.setup': ['Your first steps with {brand}', 'Getting started in a few minutes'],
+  'series.subject.feature': ['A closer look at {topic}', 'What {brand} can do for you'],
+  'series.subject.proof': ['What our customers say', 'Why people love {brand}'],
+  'series.subject.checkin': [r('How is it going?', "How's it going?"), 'A quick question from {brand}'],
+  'series.subject.offer': ['Just for you: {offer}', 'A little something for you'],
+  'series.subject.reminder': ['Last chance: {offer}', r('Do not miss out on {topic}', "Don't miss out on {topic}")],
+  'series.subject.teaser': ['Something new is coming', 'Coming soon from {brand}'],
+  'series.subject.reveal': ['Introducing {topic}', r('It is here: {topic}', "It's here: {topic}")],
+  'series.subject.missyou': [r('We have missed you', "We've missed you"), r('It has been a while', "It's been a while")],
+  'series.subject.news': [r('What is new at {brand}', "What's new at {brand}"), 'A lot has changed at {brand}'],
+  'series.subject.goodbye': ['Should we stay in touch?', r('Do you still want to hear from us?', 'Still want to hear from us?')],
+  'series.subject.thanks': ['Thank you for your order', 'Thanks for choosing {brand}'],
+  'series.subject.picks': ['Picked for you by {brand}', 'A few ideas to go with your order'],
+  'series.subject.invite': [r('You are invited: {topic}', "You're invited: {topic}"), 'Join us for {topic}'],
+  'series.subject.agenda': ['The programme: {topic}', 'What to expect at {topic}'],
+  'series.subject.countdown': ['Coming up soon: {topic}', 'See you soon at {topic}'],
+  'series.subject.followup': ['Thank you for joining {topic}', 'A look back at {topic}'],
+  'series.subject.payment': [r('Your payment did not go through', "Your payment didn't go through"), 'Please check your payment details'],
+  'series.subject.retry': ['A reminder about your payment', 'Your payment is still open'],
+  'series.subject.final': ['Last reminder about your payment', 'Your payment is still waiting'],
+
+  'series.intro.hello': [
+    r(
+      'Thank you for joining {brand}. Over the next few emails, we will help you make the most of it, one short email at a time.',
+      "Thanks for joining {brand}! Over the next few emails, we'll help you make the most of it, one short email at a time.",
+    ),
+  ],
+  'series.intro.story': [
+    'Every brand starts with an idea. Ours was simple: make something we love, make it well, and share it with people who care about it as much as we do. That idea still guides everything we do at {brand}.',
+  ],
+  'series.intro.tips': ['Here are a few tips our team swears by. None of them takes more than a few minutes, and together they make a real difference.'],
+  'series.intro.setup': [
+    r(
+      'Getting started with {brand} only takes a few minutes. Here is how to take your first steps, and where to find help if you need it.',
+      "Getting started with {brand} only takes a few minutes. Here's how to take your first steps, and where to find help if you need it.",
+    ),
+  ],
+  'series.intro.feature': [
+    r(
+      'Today we would like to show you {topic} up close: what it does, why we made it and how it can make your day a little easier.',
+      "Today we'd like to show you {topic} up close: what it does, why we made it and how it can make your day a little easier.",
+    ),
+  ],
+  'series.intro.proof': [r('You do not have to take our word for it. Here is what people who already use {brand} have to say.', "You don't have to take our word for it. Here's what people who already use {brand} have to say.")],
+  'series.intro.checkin': [
+    r(
+      'You have been with {brand} for a little while now, and we would love to know how it is going. What do you like, and what could we do better?',
+      "You've been with {brand} for a little while now, and we'd love to know how it's going. What do you like, and what could we do better?",
+    ),
+  ],
+  'series.intro.offer': [
+    r('As a thank-you for being part of {brand}, we have something special for you: {offer}.', "As a thank-you for being part of {brand}, we've got something special for you: {offer}."),
+    r('We have picked out a few favourites we think you will love. Take a look and treat yourself to something new.', "We've picked out a few favourites we think you'll love. Take a look and treat yourself to something new."),
+  ],
+  'series.intro.reminder': [
+    r('A quick reminder: {offer} is only around for a short while longer. If you have had your eye on something, now is the time.', "A quick heads-up: {offer} is only around for a short while longer. If you've had your eye on something, now's the time."),
+    r('A quick reminder before it is gone: if you have been meaning to take a look, now is the time.', "A quick heads-up before it's gone: if you've been meaning to take a look, now's the time."),
+  ],
+  'series.intro.teaser': [
+    r(
+      'We have been working on something new at {brand}, and we cannot wait to show you. We will not give it all away just yet, but here is a first hint.',
+      "We've been working on something new at {brand}, and we can't wait to show you. We won't give it all away just yet, but here's a first hint.",
+    ),
+  ],
+  'series.intro.reveal': [r('It is finally here: {topic}. We made it with you in mind, and we hope you will love it.', "It's finally here: {topic}. We made it with you in mind, and we hope you'll love it.")],
+  'series.intro.missyou': [
+    r(
+      'It has been a while since we last saw you at {brand}, and we have missed you. A lot has happened since your last visit, and we would love to show you around again.',
+      "It's been a while since we last saw you at {brand}, and we've missed you. A lot has happened since your last visit, and we'd love to show you around again.",
+    ),
+  ],
+  'series.intro.news': [r('We have been busy since your last visit. Here are the changes at {brand} we think you will like most.', "We've been busy since your last visit. Here are the changes at {brand} we think you'll like most.")],
+  'series.intro.goodbye': [
+    r(
+      'We do not want to fill your inbox with emails you do not read. If you would still like to hear from {brand}, you do not need to do anything. If you would rather get fewer emails, or none, you can change that in a moment.',
+      "We don't want to fill your inbox with emails you don't read. If you'd still like to hear from {brand}, you don't need to do anything. If you'd rather get fewer emails, or none, you can change that in a moment.",
+    ),
+  ],
+  'series.intro.thanks': [
+    r(
+      'Thank you for your order. We are getting it ready for you, and we wanted to tell you what happens next and where to find help if you need it.',
+      "Thanks for your order! We're getting it ready for you, and we wanted to tell you what happens next and where to find help if you need it.",
+    ),
+  ],
+  'series.intro.picks': [
+    r(
+      'We have picked a few things that go well with what you chose last time. No pressure: just ideas we think you might enjoy.',
+      "We've picked a few things that go well with what you chose last time. No pressure: just ideas we think you might enjoy.",
+    ),
+  ],
+  'series.intro.invite': [
+    r(
+      'We would love for you to join us for {topic}. It is a chance to learn something new, meet the {brand} team and connect with people who share your interests.',
+      "We'd love for you to join us for {topic}. It's a chance to learn something new, meet the {brand} team and connect with people who share your interests.",
+    ),
+  ],
+  'series.intro.agenda': [
+    r('Here is what we have planned, so you know what to expect and can make the most of your time with us.', "Here's what we've planned, so you know what to expect and can make the most of your time with us."),
+  ],
+  'series.intro.countdown': [r('It is almost time. Here are the details again, so you have everything at hand.', "It's almost time. Here are the details again, so you have everything at hand.")],
+  'series.intro.followup': [
+    r(
+      'Thank you for joining us. We hope you enjoyed it as much as we did, and we would love to hear what you thought.',
+      "Thanks for joining us! We hope you enjoyed it as much as we did, and we'd love to hear what you thought.",
+    ),
+  ],
+  'series.intro.payment': [
+    r(
+      'We tried to process your latest payment to {brand}, but it did not go through. This happens sometimes, often because a card has expired. Updating your details only takes a minute.',
+      "We tried to process your latest payment to {brand}, but it didn't go through. This happens sometimes, often because a card has expired. Updating your details only takes a minute.",
+    ),
+  ],
+  'series.intro.retry': ['Your payment to {brand} is still open. To keep everything running without interruption, please update your payment details.'],
+  'series.intro.final': ['This is our last reminder about your open payment to {brand}. Please update your payment details soon so that nothing is interrupted.'],
 };

@@ -284,6 +284,8 @@ export const ES: Catalogue = {
   'cta.upgrade': ['Ver los planes'],
   'cta.update': ['Ver las novedades'],
   'cta.join': ['Quiero ir'],
+  'cta.billing': ['Actualizar mis datos de pago'],
+  'cta.feedback': ['Dar mi opinión'],
 
   'topic.announcement': ['algo nuevo'],
   'topic.newsletter': ['lo que hemos estado preparando'],
@@ -295,4 +297,189 @@ export const ES: Catalogue = {
 
   'where.online': ['En línea'],
   header: ['**{brand}**'],
+
+  // ---- series (S6.1) ----
+  'series.back': ['Como prometimos en nuestro último correo: {current}.', r('La última vez se lo anunciamos, y aquí está: {current}.', 'La última vez te lo anunciamos, y aquí está: {current}.')],
+  'series.next': ['En nuestro próximo correo: {next}.', r('Revise su bandeja de entrada pronto. Lo próximo: {next}.', 'Revisa tu bandeja de entrada pronto. Lo próximo: {next}.')],
+  'series.last': [
+    r(
+      'Este es el último correo de esta serie. Gracias por leernos, y recuerde que puede responder a cualquiera de nuestros correos.',
+      'Este es el último correo de esta serie. Gracias por leernos, y recuerda que puedes responder a cualquiera de nuestros correos.',
+    ),
+  ],
+  'series.preheader': ['En este correo: {current}.', 'Hoy en {brand}: {current}.'],
+
+  'series.reply': [r('¿Alguna pregunta? Responda a este correo: una persona real del equipo de {brand} lee cada mensaje.', '¿Alguna pregunta? Responde a este correo: una persona real del equipo de {brand} lee cada mensaje.')],
+  'series.more.payment': [r('Si ya ha actualizado sus datos, puede ignorar este correo. No tiene que cambiar nada más.', 'Si ya has actualizado tus datos, puedes ignorar este correo. No tienes que cambiar nada más.')],
+  'series.more.retry': [
+    r(
+      'Solo lleva un minuto: siga el botón de abajo, revise los datos de su tarjeta y guárdelos. Si ya lo ha hecho, gracias, y por favor ignore este recordatorio.',
+      'Solo lleva un minuto: sigue el botón de abajo, revisa los datos de tu tarjeta y guárdalos. Si ya lo has hecho, gracias, y por favor ignora este recordatorio.',
+    ),
+  ],
+  'series.more.final': [
+    r(
+      'Sentiríamos mucho que se fuera. Si algo de su suscripción no le convence, díganoslo: haremos todo lo posible por ayudarle.',
+      'Sentiríamos mucho que te fueras. Si algo de tu suscripción no te convence, dínoslo: haremos todo lo posible por ayudarte.',
+    ),
+  ],
+
+  'series.about.hello': ['una cálida bienvenida a {brand}'],
+  'series.about.story': ['la historia detrás de {brand}'],
+  'series.about.tips': ['algunos consejos para sacar más partido a {brand}'],
+  'series.about.setup': [r('sus primeros pasos con {brand}', 'tus primeros pasos con {brand}')],
+  'series.about.feature': [r('todo lo que {brand} puede hacer por usted', 'todo lo que {brand} puede hacer por ti')],
+  'series.about.proof': ['lo que nuestros clientes dicen de {brand}'],
+  'series.about.checkin': [r('una pregunta rápida para saber cómo le va', 'una pregunta rápida para saber cómo te va')],
+  'series.about.offer': [r('un pequeño detalle solo para usted', 'un pequeño detalle solo para ti')],
+  'series.about.reminder': ['un último recordatorio antes de que termine'],
+  'series.about.teaser': ['un adelanto de lo que viene'],
+  'series.about.reveal': ['todo sobre {topic}'],
+  'series.about.missyou': ['unas palabras del equipo de {brand}'],
+  'series.about.news': ['las novedades de {brand}'],
+  'series.about.goodbye': [r('una pregunta sobre los correos que recibe de nosotros', 'una pregunta sobre los correos que recibes de nosotros')],
+  'series.about.thanks': [r('un agradecimiento por su pedido', 'un agradecimiento por tu pedido')],
+  'series.about.picks': [r('algunas ideas para acompañar su pedido', 'algunas ideas para acompañar tu pedido')],
+  'series.about.invite': [r('su invitación personal', 'tu invitación personal')],
+  'series.about.agenda': ['el programa en detalle'],
+  'series.about.countdown': ['un recordatorio antes del gran día'],
+  'series.about.followup': ['un repaso de lo que vivimos juntos'],
+  'series.about.payment': [r('información sobre su pago', 'información sobre tu pago')],
+  'series.about.retry': [r('un recordatorio sobre su pago', 'un recordatorio sobre tu pago')],
+  'series.about.final': [r('un último recordatorio sobre su pago', 'un último recordatorio sobre tu pago')],
+
+  'series.subject.hello': [r('Le damos la bienvenida a {brand}', 'Te damos la bienvenida a {brand}'), r('Nos alegra tenerle aquí', 'Nos alegra tenerte aquí')],
+  'series.subject.story': ['La historia detrás de {brand}', 'Así empezó {brand}'],
+  'series.subject.tips': ['Consejos del equipo de {brand}', r('Saque más partido a {brand}', 'Saca más partido a {brand}')],
+  'series.subject.setup': [r('Sus primeros pasos con {brand}', 'Tus primeros pasos con {brand}'), 'Todo listo en pocos minutos'],
+  'series.subject.feature': ['De cerca: {topic}', r('Lo que {brand} puede hacer por usted', 'Lo que {brand} puede hacer por ti')],
+  'series.subject.proof': ['Lo que dicen nuestros clientes', 'Por qué gusta tanto {brand}'],
+  'series.subject.checkin': [r('¿Qué tal le va?', '¿Qué tal te va?'), 'Una pregunta rápida de {brand}'],
+  'series.subject.offer': [r('Solo para usted: {offer}', 'Solo para ti: {offer}'), r('Un pequeño detalle para usted', 'Un pequeño detalle para ti')],
+  'series.subject.reminder': ['Última oportunidad: {offer}', r('No se lo pierda: {topic}', 'No te lo pierdas: {topic}')],
+  'series.subject.teaser': ['Algo nuevo está por llegar', 'Muy pronto en {brand}'],
+  'series.subject.reveal': ['Presentamos {topic}', 'Ya está aquí: {topic}'],
+  'series.subject.missyou': [r('Le echamos de menos', 'Te echamos de menos'), 'Ha pasado un tiempo'],
+  'series.subject.news': ['Novedades en {brand}', 'Mucho ha cambiado en {brand}'],
+  'series.subject.goodbye': ['¿Seguimos en contacto?', r('¿Quiere seguir recibiendo noticias?', '¿Quieres seguir recibiendo noticias?')],
+  'series.subject.thanks': [r('Gracias por su pedido', 'Gracias por tu pedido'), 'Gracias por elegir {brand}'],
+  'series.subject.picks': [r('Seleccionado para usted por {brand}', 'Seleccionado para ti por {brand}'), r('Ideas para acompañar su pedido', 'Ideas para acompañar tu pedido')],
+  'series.subject.invite': ['Invitación: {topic}', r('Acompáñenos: {topic}', 'Acompáñanos: {topic}')],
+  'series.subject.agenda': ['El programa: {topic}', r('Lo que le espera: {topic}', 'Lo que te espera: {topic}')],
+  'series.subject.countdown': ['Ya casi es el día: {topic}', 'Recordatorio: {topic}'],
+  'series.subject.followup': ['Gracias por acompañarnos: {topic}', 'Un repaso: {topic}'],
+  'series.subject.payment': [r('Su pago no se ha podido procesar', 'Tu pago no se ha podido procesar'), r('Revise sus datos de pago', 'Revisa tus datos de pago')],
+  'series.subject.retry': [r('Recordatorio sobre su pago', 'Recordatorio sobre tu pago'), r('Su pago sigue pendiente', 'Tu pago sigue pendiente')],
+  'series.subject.final': [r('Último recordatorio sobre su pago', 'Último recordatorio sobre tu pago'), r('Su pago sigue esperando', 'Tu pago sigue esperando')],
+
+  'series.intro.hello': [
+    r(
+      'Gracias por unirse a {brand}. En los próximos correos le ayudaremos a sacarle el máximo partido, un correo breve cada vez.',
+      'Gracias por unirte a {brand}. En los próximos correos te ayudaremos a sacarle el máximo partido, un correo breve cada vez.',
+    ),
+  ],
+  'series.intro.story': [
+    'Toda marca empieza con una idea. La nuestra era sencilla: hacer algo que nos encanta, hacerlo bien y compartirlo con personas a las que les importa tanto como a nosotros. Esa idea sigue guiando todo lo que hacemos en {brand}.',
+  ],
+  'series.intro.tips': ['Estos son algunos consejos que nuestro equipo aplica a diario. Ninguno lleva más de unos minutos y, juntos, marcan una gran diferencia.'],
+  'series.intro.setup': [
+    r(
+      'Empezar con {brand} solo lleva unos minutos. Así puede dar sus primeros pasos, y aquí encontrará ayuda si la necesita.',
+      'Empezar con {brand} solo lleva unos minutos. Así puedes dar tus primeros pasos, y aquí encontrarás ayuda si la necesitas.',
+    ),
+  ],
+  'series.intro.feature': [
+    r(
+      'Hoy queremos mostrarle de cerca todo lo que {brand} puede hacer por usted: qué hay detrás, por qué lo creamos y cómo puede hacerle el día un poco más fácil.',
+      'Hoy queremos mostrarte de cerca todo lo que {brand} puede hacer por ti: qué hay detrás, por qué lo creamos y cómo puede hacerte el día un poco más fácil.',
+    ),
+  ],
+  'series.intro.proof': [r('No tiene por qué creernos a nosotros. Esto es lo que opinan quienes ya usan {brand}.', 'No tienes por qué creernos a nosotros. Esto es lo que opinan quienes ya usan {brand}.')],
+  'series.intro.checkin': [
+    r(
+      'Ya lleva un tiempo con {brand} y nos encantaría saber cómo le va. ¿Qué es lo que más le gusta y qué podríamos mejorar?',
+      'Ya llevas un tiempo con {brand} y nos encantaría saber cómo te va. ¿Qué es lo que más te gusta y qué podríamos mejorar?',
+    ),
+  ],
+  'series.intro.offer': [
+    r('Para agradecerle que forme parte de {brand}, tenemos algo especial para usted: {offer}.', 'Para agradecerte que formes parte de {brand}, tenemos algo especial para ti: {offer}.'),
+    r('Hemos elegido algunos favoritos que creemos que le encantarán. Eche un vistazo y dese un capricho.', 'Hemos elegido algunos favoritos que creemos que te encantarán. Echa un vistazo y date un capricho.'),
+  ],
+  'series.intro.reminder': [
+    r('Un recordatorio rápido: {offer} estará disponible solo por poco tiempo más. Si tenía algo en mente, este es el momento.', 'Un recordatorio rápido: {offer} estará disponible solo por poco tiempo más. Si tenías algo en mente, este es el momento.'),
+    r('Un recordatorio rápido antes de que termine: si quería echar un vistazo, este es el momento.', 'Un recordatorio rápido antes de que termine: si querías echar un vistazo, este es el momento.'),
+  ],
+  'series.intro.teaser': [
+    r(
+      'En {brand} estamos preparando algo nuevo y tenemos muchas ganas de enseñárselo. Aún no podemos contarlo todo, pero aquí tiene una primera pista.',
+      'En {brand} estamos preparando algo nuevo y tenemos muchas ganas de enseñártelo. Aún no podemos contarlo todo, pero aquí tienes una primera pista.',
+    ),
+  ],
+  'series.intro.reveal': [r('Por fin ha llegado: {topic}. Lo hemos pensado para usted y esperamos que le encante.', 'Por fin ha llegado: {topic}. Lo hemos pensado para ti y esperamos que te encante.')],
+  'series.intro.missyou': [
+    r(
+      'Hace tiempo que no le vemos por {brand} y le hemos echado de menos. Han pasado muchas cosas desde su última visita y nos encantaría enseñárselas.',
+      'Hace tiempo que no te vemos por {brand} y te hemos echado de menos. Han pasado muchas cosas desde tu última visita y nos encantaría enseñártelas.',
+    ),
+  ],
+  'series.intro.news': [
+    r(
+      'Hemos estado muy ocupados desde su última visita. Estas son las novedades de {brand} que creemos que más le gustarán.',
+      'Hemos estado muy ocupados desde tu última visita. Estas son las novedades de {brand} que creemos que más te gustarán.',
+    ),
+  ],
+  'series.intro.goodbye': [
+    r(
+      'No queremos llenar su bandeja de entrada con correos que no lee. Si quiere seguir recibiendo noticias de {brand}, no tiene que hacer nada. Si prefiere recibir menos correos, o ninguno, puede cambiarlo en un momento.',
+      'No queremos llenar tu bandeja de entrada con correos que no lees. Si quieres seguir recibiendo noticias de {brand}, no tienes que hacer nada. Si prefieres recibir menos correos, o ninguno, puedes cambiarlo en un momento.',
+    ),
+  ],
+  'series.intro.thanks': [
+    r(
+      '¡Gracias por su pedido! Lo estamos preparando y queremos contarle qué pasa ahora y dónde encontrar ayuda si la necesita.',
+      '¡Gracias por tu pedido! Lo estamos preparando y queremos contarte qué pasa ahora y dónde encontrar ayuda si la necesitas.',
+    ),
+  ],
+  'series.intro.picks': [
+    r(
+      'Hemos elegido algunas cosas que combinan bien con su último pedido. Sin presiones: solo ideas que podrían gustarle.',
+      'Hemos elegido algunas cosas que combinan bien con tu último pedido. Sin presiones: solo ideas que podrían gustarte.',
+    ),
+  ],
+  'series.intro.invite': [
+    r(
+      'Nos encantaría contar con usted: {topic}. Es una oportunidad para aprender algo nuevo, conocer al equipo de {brand} y a personas con sus mismos intereses.',
+      'Nos encantaría contar contigo: {topic}. Es una oportunidad para aprender algo nuevo, conocer al equipo de {brand} y a personas con tus mismos intereses.',
+    ),
+  ],
+  'series.intro.agenda': [
+    r('Este es el programa, para que sepa qué esperar y pueda aprovechar al máximo su tiempo con nosotros.', 'Este es el programa, para que sepas qué esperar y puedas aprovechar al máximo tu tiempo con nosotros.'),
+  ],
+  'series.intro.countdown': [
+    r('Ya casi es el gran día. Aquí tiene de nuevo todos los detalles, para que lo tenga todo a mano.', 'Ya casi es el gran día. Aquí tienes de nuevo todos los detalles, para que lo tengas todo a mano.'),
+  ],
+  'series.intro.followup': [
+    r(
+      '¡Gracias por acompañarnos! Esperamos que lo haya disfrutado tanto como nosotros, y nos encantaría saber qué le pareció.',
+      '¡Gracias por acompañarnos! Esperamos que lo hayas disfrutado tanto como nosotros, y nos encantaría saber qué te pareció.',
+    ),
+  ],
+  'series.intro.payment': [
+    r(
+      'Hemos intentado procesar su último pago a {brand}, pero no se ha podido completar. A veces ocurre, a menudo porque una tarjeta ha caducado. Actualizar sus datos solo lleva un minuto.',
+      'Hemos intentado procesar tu último pago a {brand}, pero no se ha podido completar. A veces ocurre, a menudo porque una tarjeta ha caducado. Actualizar tus datos solo lleva un minuto.',
+    ),
+  ],
+  'series.intro.retry': [
+    r(
+      'Su pago a {brand} sigue pendiente. Para que todo siga funcionando sin interrupciones, actualice sus datos de pago.',
+      'Tu pago a {brand} sigue pendiente. Para que todo siga funcionando sin interrupciones, actualiza tus datos de pago.',
+    ),
+  ],
+  'series.intro.final': [
+    r(
+      'Este es nuestro último recordatorio sobre su pago pendiente a {brand}. Actualice sus datos de pago pronto para evitar cualquier interrupción.',
+      'Este es nuestro último recordatorio sobre tu pago pendiente a {brand}. Actualiza tus datos de pago pronto para evitar cualquier interrupción.',
+    ),
+  ],
 };

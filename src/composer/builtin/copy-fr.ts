@@ -291,6 +291,8 @@ const LINES: Record<string, Line[]> = {
   'cta.upgrade': ['Voir les offres'],
   'cta.update': ['Voir les nouveautés'],
   'cta.join': ['Je participe'],
+  'cta.billing': ['Mettre à jour mon paiement'],
+  'cta.feedback': ['Donner mon avis'],
 
   'topic.announcement': ['notre nouveauté'],
   'topic.newsletter': ['les coulisses de notre équipe'],
@@ -302,6 +304,191 @@ const LINES: Record<string, Line[]> = {
 
   'where.online': ['En ligne'],
   header: ['**{brand}**'],
+
+  // ---- series (S6.1) ----
+  'series.back': ['Comme promis dans notre dernier e-mail : {current}.', r('La dernière fois, nous vous l’avions annoncé : {current}.', 'La dernière fois, nous te l’avions annoncé : {current}.')],
+  'series.next': ['Dans notre prochain e-mail : {next}.', r('Surveillez votre boîte de réception. Bientôt : {next}.', 'Surveille ta boîte de réception. Bientôt : {next}.')],
+  'series.last': [r('Voici le dernier e-mail de cette série. Merci de nous avoir lus, et n’oubliez pas : vous pouvez répondre à chacun de nos e-mails.', 'Voici le dernier e-mail de cette série. Merci de nous avoir lus, et n’oublie pas : tu peux répondre à chacun de nos e-mails.')],
+  'series.preheader': ['Dans cet e-mail : {current}.', "Aujourd'hui chez {brand} : {current}."],
+
+  'series.reply': [r('Des questions ? Répondez simplement à cet e-mail : une vraie personne de l’équipe {brand} lit chaque message.', 'Des questions ? Réponds simplement à cet e-mail : une vraie personne de l’équipe {brand} lit chaque message.')],
+  'series.more.payment': [r('Si vous avez déjà mis à jour vos informations, vous pouvez ignorer cet e-mail. Vous n’avez rien d’autre à changer.', 'Si tu as déjà mis à jour tes informations, tu peux ignorer cet e-mail. Tu n’as rien d’autre à changer.')],
+  'series.more.retry': [
+    r(
+      'Cela ne prend qu’une minute : suivez le bouton ci-dessous, vérifiez vos informations de carte et enregistrez-les. Si c’est déjà fait, merci, et ignorez ce rappel.',
+      'Cela ne prend qu’une minute : suis le bouton ci-dessous, vérifie tes informations de carte et enregistre-les. Si c’est déjà fait, merci, et ignore ce rappel.',
+    ),
+  ],
+  'series.more.final': [
+    r(
+      'Nous serions désolés de vous voir partir. Si quelque chose ne vous convient pas dans votre abonnement, dites-le-nous : nous ferons de notre mieux pour vous aider.',
+      'Nous serions désolés de te voir partir. Si quelque chose ne te convient pas dans ton abonnement, dis-le-nous : nous ferons de notre mieux pour t’aider.',
+    ),
+  ],
+
+  'series.about.hello': ['un mot de bienvenue de la part de {brand}'],
+  'series.about.story': ["l'histoire de {brand}"],
+  'series.about.tips': ['quelques conseils pour profiter pleinement de {brand}'],
+  'series.about.setup': [r('vos premiers pas avec {brand}', 'tes premiers pas avec {brand}')],
+  'series.about.feature': ['un zoom sur {topic}'],
+  'series.about.proof': ['ce que nos clients disent de {brand}'],
+  'series.about.checkin': ['une petite question pour savoir comment ça se passe'],
+  'series.about.offer': [r('une petite attention rien que pour vous', 'une petite attention rien que pour toi')],
+  'series.about.reminder': ['un dernier rappel avant la fin'],
+  'series.about.teaser': ['un avant-goût de {topic}'],
+  'series.about.reveal': ['tout sur {topic}'],
+  'series.about.missyou': ["un petit mot de l'équipe {brand}"],
+  'series.about.news': ['les nouveautés de {brand}'],
+  'series.about.goodbye': [r('une question sur les e-mails que vous recevez de notre part', 'une question sur les e-mails que tu reçois de notre part')],
+  'series.about.thanks': [r('un grand merci pour votre commande', 'un grand merci pour ta commande')],
+  'series.about.picks': [r('quelques idées pour accompagner votre commande', 'quelques idées pour accompagner ta commande')],
+  'series.about.invite': [r('votre invitation personnelle', 'ton invitation personnelle')],
+  'series.about.agenda': ['le programme en détail'],
+  'series.about.countdown': ['un petit rappel avant le jour J'],
+  'series.about.followup': ['un retour sur ce beau moment'],
+  'series.about.payment': [r('une information sur votre paiement', 'une information sur ton paiement')],
+  'series.about.retry': [r('un rappel concernant votre paiement', 'un rappel concernant ton paiement')],
+  'series.about.final': [r('un dernier rappel pour votre paiement', 'un dernier rappel pour ton paiement')],
+
+  'series.subject.hello': ['Bienvenue chez {brand}', r('Ravis de vous compter parmi nous', 'Ravis de te compter parmi nous')],
+  'series.subject.story': ["L'histoire de {brand}", 'Les coulisses de {brand}'],
+  'series.subject.tips': ["Les conseils de l'équipe {brand}", 'Profiter pleinement de {brand}'],
+  'series.subject.setup': [r('Vos premiers pas avec {brand}', 'Tes premiers pas avec {brand}'), 'Bien démarrer en quelques minutes'],
+  'series.subject.feature': ['Zoom sur {topic}', r('Ce que {brand} peut faire pour vous', 'Ce que {brand} peut faire pour toi')],
+  'series.subject.proof': ['Ce que nos clients en disent', 'Pourquoi ils adorent {brand}'],
+  'series.subject.checkin': ['Comment ça se passe ?', 'Une petite question de {brand}'],
+  'series.subject.offer': [r('Rien que pour vous : {offer}', 'Rien que pour toi : {offer}'), r('Une petite attention pour vous', 'Une petite attention pour toi')],
+  'series.subject.reminder': ['Dernière chance : {offer}', 'À ne pas manquer : {topic}'],
+  'series.subject.teaser': ['Du nouveau arrive bientôt', 'Bientôt chez {brand}'],
+  'series.subject.reveal': ['Voici {topic}', r('Découvrez {topic}', 'Découvre {topic}')],
+  'series.subject.missyou': [r('Vous nous manquez', 'Tu nous manques'), 'Cela fait un moment'],
+  'series.subject.news': ['Quoi de neuf chez {brand}', 'Beaucoup de nouveautés chez {brand}'],
+  'series.subject.goodbye': ['On reste en contact ?', r('Souhaitez-vous encore de nos nouvelles ?', 'Tu veux encore de nos nouvelles ?')],
+  'series.subject.thanks': [r('Merci pour votre commande', 'Merci pour ta commande'), "Merci d'avoir choisi {brand}"],
+  'series.subject.picks': [r('Sélectionné pour vous par {brand}', 'Sélectionné pour toi par {brand}'), r('Des idées pour votre commande', 'Des idées pour ta commande')],
+  'series.subject.invite': ['Invitation : {topic}', r('Rejoignez-nous : {topic}', 'Rejoins-nous : {topic}')],
+  'series.subject.agenda': ['Au programme : {topic}', r('Ce qui vous attend : {topic}', 'Ce qui t’attend : {topic}')],
+  'series.subject.countdown': ["C'est bientôt : {topic}", 'Rappel : {topic}'],
+  'series.subject.followup': [r('Merci pour votre présence : {topic}', 'Merci pour ta présence : {topic}'), 'Retour sur {topic}'],
+  'series.subject.payment': [r("Votre paiement n'a pas abouti", "Ton paiement n'a pas abouti"), r('Vérifiez vos informations de paiement', 'Vérifie tes informations de paiement')],
+  'series.subject.retry': [r('Rappel concernant votre paiement', 'Rappel concernant ton paiement'), r('Votre paiement est toujours en attente', 'Ton paiement est toujours en attente')],
+  'series.subject.final': [r('Dernier rappel pour votre paiement', 'Dernier rappel pour ton paiement'), r('Votre paiement attend toujours', 'Ton paiement attend toujours')],
+
+  'series.intro.hello': [
+    r(
+      'Merci pour votre inscription chez {brand}. Dans les prochains e-mails, nous vous aiderons à en profiter pleinement, un court e-mail à la fois.',
+      'Merci pour ton inscription chez {brand}. Dans les prochains e-mails, nous t’aiderons à en profiter pleinement, un court e-mail à la fois.',
+    ),
+  ],
+  'series.intro.story': [
+    'Toute marque commence par une idée. La nôtre était simple : faire quelque chose que nous aimons, le faire bien et le partager avec des personnes qui y tiennent autant que nous. Cette idée guide encore tout ce que nous faisons chez {brand}.',
+  ],
+  'series.intro.tips': ['Voici quelques conseils que notre équipe applique au quotidien. Aucun ne prend plus de quelques minutes, et ensemble, ils font une vraie différence.'],
+  'series.intro.setup': [
+    r(
+      'Bien démarrer avec {brand} ne prend que quelques minutes. Voici vos premiers pas, et où trouver de l’aide si besoin.',
+      'Bien démarrer avec {brand} ne prend que quelques minutes. Voici tes premiers pas, et où trouver de l’aide si besoin.',
+    ),
+  ],
+  'series.intro.feature': [
+    r(
+      "Aujourd'hui, nous vous montrons de plus près ce que {brand} peut faire pour vous : ce qu'il y a derrière, pourquoi nous l'avons conçu et comment vous simplifier la vie.",
+      "Aujourd'hui, nous te montrons de plus près ce que {brand} peut faire pour toi : ce qu'il y a derrière, pourquoi nous l'avons conçu et comment te simplifier la vie.",
+    ),
+  ],
+  'series.intro.proof': ["Inutile de nous croire sur parole. Voici ce qu'en disent les personnes qui utilisent déjà {brand}."],
+  'series.intro.checkin': [
+    r(
+      'Vous êtes avec {brand} depuis quelque temps, et nous aimerions savoir comment ça se passe. Qu’est-ce qui vous plaît, et que pourrions-nous améliorer ?',
+      'Tu es avec {brand} depuis quelque temps, et nous aimerions savoir comment ça se passe. Qu’est-ce qui te plaît, et que pourrions-nous améliorer ?',
+    ),
+  ],
+  'series.intro.offer': [
+    r('Pour vous remercier de faire partie de {brand}, nous avons quelque chose de spécial pour vous : {offer}.', 'Pour te remercier de faire partie de {brand}, nous avons quelque chose de spécial pour toi : {offer}.'),
+    r('Nous avons sélectionné quelques coups de cœur qui devraient vous plaire. Jetez un œil et faites-vous plaisir.', 'Nous avons sélectionné quelques coups de cœur qui devraient te plaire. Jette un œil et fais-toi plaisir.'),
+  ],
+  'series.intro.reminder': [
+    r('Petit rappel : {offer}, mais plus pour très longtemps. Si quelque chose vous faisait envie, c’est le moment.', 'Petit rappel : {offer}, mais plus pour très longtemps. Si quelque chose te faisait envie, c’est le moment.'),
+    r('Petit rappel avant la fin : si vous vouliez y jeter un œil, c’est le moment.', 'Petit rappel avant la fin : si tu voulais y jeter un œil, c’est le moment.'),
+  ],
+  'series.intro.teaser': [
+    r(
+      "Chez {brand}, nous préparons quelque chose de nouveau, et nous avons hâte de vous le montrer. Nous ne dévoilons pas tout pour l'instant, mais voici un premier indice.",
+      "Chez {brand}, nous préparons quelque chose de nouveau, et nous avons hâte de te le montrer. Nous ne dévoilons pas tout pour l'instant, mais voici un premier indice.",
+    ),
+  ],
+  'series.intro.reveal': [
+    r('Le moment est venu : voici {topic}. Tout a été pensé pour vous, et nous espérons que vous allez adorer.', 'Le moment est venu : voici {topic}. Tout a été pensé pour toi, et nous espérons que tu vas adorer.'),
+  ],
+  'series.intro.missyou': [
+    r(
+      'Votre dernière visite chez {brand} remonte à un moment, et vous nous avez manqué. Il s’est passé beaucoup de choses depuis, et nous aimerions vous les montrer.',
+      'Ta dernière visite chez {brand} remonte à un moment, et tu nous as manqué. Il s’est passé beaucoup de choses depuis, et nous aimerions te les montrer.',
+    ),
+  ],
+  'series.intro.news': [
+    r(
+      'Nous avons été très occupés depuis votre dernière visite. Voici les nouveautés de {brand} qui devraient vous plaire le plus.',
+      'Nous avons été très occupés depuis ta dernière visite. Voici les nouveautés de {brand} qui devraient te plaire le plus.',
+    ),
+  ],
+  'series.intro.goodbye': [
+    r(
+      'Nous ne voulons pas encombrer votre boîte de réception avec des e-mails que vous ne lisez pas. Si vous souhaitez continuer à recevoir des nouvelles de {brand}, vous n’avez rien à faire. Si vous préférez recevoir moins d’e-mails, ou aucun, vous pouvez le changer en un instant.',
+      'Nous ne voulons pas encombrer ta boîte de réception avec des e-mails que tu ne lis pas. Si tu souhaites continuer à recevoir des nouvelles de {brand}, tu n’as rien à faire. Si tu préfères recevoir moins d’e-mails, ou aucun, tu peux le changer en un instant.',
+    ),
+  ],
+  'series.intro.thanks': [
+    r(
+      'Merci pour votre commande ! Nous la préparons pour vous, et voici ce qui se passe ensuite et où trouver de l’aide si besoin.',
+      'Merci pour ta commande ! Nous la préparons pour toi, et voici ce qui se passe ensuite et où trouver de l’aide si besoin.',
+    ),
+  ],
+  'series.intro.picks': [
+    r(
+      'Nous avons choisi quelques articles qui vont bien avec votre dernière commande. Aucune pression : juste des idées qui pourraient vous plaire.',
+      'Nous avons choisi quelques articles qui vont bien avec ta dernière commande. Aucune pression : juste des idées qui pourraient te plaire.',
+    ),
+  ],
+  'series.intro.invite': [
+    r(
+      'Nous serions ravis de vous accueillir : {topic}. Une occasion d’apprendre, de rencontrer l’équipe {brand} et d’échanger avec des personnes qui partagent vos centres d’intérêt.',
+      'Nous serions ravis de t’accueillir : {topic}. Une occasion d’apprendre, de rencontrer l’équipe {brand} et d’échanger avec des personnes qui partagent tes centres d’intérêt.',
+    ),
+  ],
+  'series.intro.agenda': [
+    r(
+      'Voici le programme, pour que vous sachiez à quoi vous attendre et que vous profitiez pleinement de ce moment avec nous.',
+      'Voici le programme, pour que tu saches à quoi t’attendre et que tu profites pleinement de ce moment avec nous.',
+    ),
+  ],
+  'series.intro.countdown': [
+    r("C'est bientôt le grand jour. Voici à nouveau tous les détails, pour que vous ayez tout sous la main.", "C'est bientôt le grand jour. Voici à nouveau tous les détails, pour que tu aies tout sous la main."),
+  ],
+  'series.intro.followup': [
+    r(
+      'Merci pour votre présence ! Nous espérons que vous avez passé un aussi bon moment que nous, et nous aimerions avoir votre avis.',
+      'Merci pour ta présence ! Nous espérons que tu as passé un aussi bon moment que nous, et nous aimerions avoir ton avis.',
+    ),
+  ],
+  'series.intro.payment': [
+    r(
+      'Nous avons tenté de traiter votre dernier paiement à {brand}, mais il n’a pas abouti. Cela arrive parfois, souvent à cause d’une carte expirée. Mettre à jour vos informations ne prend qu’une minute.',
+      'Nous avons tenté de traiter ton dernier paiement à {brand}, mais il n’a pas abouti. Cela arrive parfois, souvent à cause d’une carte expirée. Mettre à jour tes informations ne prend qu’une minute.',
+    ),
+  ],
+  'series.intro.retry': [
+    r(
+      'Votre paiement à {brand} est toujours en attente. Pour que tout continue sans interruption, merci de mettre à jour vos informations de paiement.',
+      'Ton paiement à {brand} est toujours en attente. Pour que tout continue sans interruption, merci de mettre à jour tes informations de paiement.',
+    ),
+  ],
+  'series.intro.final': [
+    r(
+      'Ceci est notre dernier rappel concernant votre paiement en attente à {brand}. Merci de mettre à jour vos informations de paiement rapidement pour éviter toute interruption.',
+      'Ceci est notre dernier rappel concernant ton paiement en attente à {brand}. Merci de mettre à jour tes informations de paiement rapidement pour éviter toute interruption.',
+    ),
+  ],
 };
 
 /** French typography: a non-breaking space before « : ; ! ? », so they never start a line. */

@@ -10,6 +10,8 @@ const SAMPLE: Slots = {
   when: 'May 8 at 6pm',
   where: 'our Berlin roastery',
   audience: 'long-time customers',
+  current: 'the story behind Acme Coffee',
+  next: 'a few tips from our baristas',
 };
 
 describe('copy catalogues', () => {

@@ -32,12 +32,14 @@ export interface Voice {
 }
 
 
-export const SLOT_NAMES = ['brand', 'topic', 'offer', 'code', 'deadline', 'when', 'where', 'audience'] as const;
+/** `current` and `next` name what this email and the next one of a series are about (`series.about.*`). */
+export const SLOT_NAMES = ['brand', 'topic', 'offer', 'code', 'deadline', 'when', 'where', 'audience', 'current', 'next'] as const;
 export type SlotName = (typeof SLOT_NAMES)[number];
 /** Words from the brief; `brand` and `topic` are always known. */
 export type Slots = { brand: string; topic: string } & Partial<Record<Exclude<SlotName, 'brand' | 'topic'>, string>>;
 
-const SLOT = /\{(brand|topic|offer|code|deadline|when|where|audience)\}/g;
+const SLOT_ALTERNATION = SLOT_NAMES.join('|');
+const SLOT = new RegExp(`\\{(${SLOT_ALTERNATION})\\}`, 'g');
 
 export function textOf(line: Line, register: Register): string {
   return typeof line === 'string' ? line : line[register];
@@ -55,7 +57,7 @@ export function fill(template: string, slots: Partial<Slots>, lang: CopyLanguage
 }
 
 /** French elides "de" and "que" before a vowel: "de Acme" → "d'Acme", for words that came from slots. */
-const ELIDABLE = /\b(de|que) \{(brand|topic|offer|code|deadline|when|where|audience)\}/g;
+const ELIDABLE = new RegExp(`\\b(de|que) \\{(${SLOT_ALTERNATION})\\}`, 'g');
 const VOWEL = /^[aeiouyàâäéèêëîïôöûùüœæ]/i;
 function elide(template: string, filled: string, slots: Partial<Slots>): string {
   let out = filled;

@@ -5,7 +5,7 @@ import type { EmailDraft, SectionKind, SubjectLine } from '../model.ts';
 import { PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX } from '../rules.ts';
 import { extractUrls } from '../../emails/urls.ts';
 import { copyLanguage } from './brief.ts';
-import { subjectLines } from './compose.ts';
+import { fitting, subjectLines } from './compose.ts';
 import { catalogue, fill, moodOfKey, textOf, Writer, COPY_LANGUAGES, type CopyLanguage, type Mood, type Register, type Slots, type Voice } from './copy.ts';
 import { aSection, buildSection, kindOf, longLayout, ORDER, type AnyKind, type BuildContext } from './layouts.ts';
 import { blocksOf, readDraft, type DraftReading } from './read.ts';
@@ -47,7 +47,21 @@ export function editDraft(draft: EmailDraft, instruction: string, brand: Brand, 
 export function alternativeSubjects(draft: EmailDraft, brand: Brand, count: number): SubjectLine[] {
   const reading = readDraft(draft, brand);
   needCopy(reading, draft, 'suggest subject lines');
-  return subjectLines(writerFor(reading), reading.facts.purpose, count, [draft.subject]);
+  const series = reading.units.find((u) => u.unit.place === 'subject' && u.recognised?.key.startsWith('series.'))?.recognised;
+  return series ? seriesSubjects(writerFor(reading), series.key, draft, count) : subjectLines(writerFor(reading), reading.facts.purpose, count, [draft.subject]);
+}
+
+/**
+ * A series email keeps to its move's subjects: a payment reminder must not be offered "Introducing
+ * something new". The preheader stays, as it says what the email holds whatever the subject.
+ */
+function seriesSubjects(w: Writer, key: string, draft: EmailDraft, count: number): SubjectLine[] {
+  const lines = fitting([w], [key], 'subject')
+    .filter((s) => s !== draft.subject)
+    .slice(0, count)
+    .map((subject) => ({ subject, preheader: draft.preheader }));
+  if (lines.length === 0) throw invalid('count', 'the built-in composer has no other subject line for this email of a series; write one yourself');
+  return lines;
 }
 
 // ---- understanding the instruction ----
@@ -255,16 +269,16 @@ function rewrite(draft: EmailDraft, reading: DraftReading & { lang: CopyLanguage
   if (kept > 0) notes.push(`${kept} text${kept === 1 ? '' : 's'} not written by the built-in composer ${kept === 1 ? 'was' : 'were'} left as ${kept === 1 ? 'it was' : 'they were'}; check ${kept === 1 ? 'it' : 'them'} in the editor.`);
 }
 
-/** Catalogue-made slot values (a fallback topic, "Online") follow the new language and register. */
+/** Catalogue-made slot values (a fallback topic, "Online", what a series email is about) follow the new language and register. */
 function carrySlots(slots: Slots, from: CopyLanguage, to: CopyLanguage, fromRegister: Register, toRegister: Register): Slots {
   const out = { ...slots };
-  for (const [name, prefix] of [['topic', 'topic.'], ['where', 'where.']] as const) {
+  for (const [name, prefix] of [['topic', 'topic.'], ['where', 'where.'], ['current', 'series.about.'], ['next', 'series.about.']] as const) {
     const value = slots[name];
     if (!value) continue;
     for (const [key, lines] of Object.entries(catalogue(from))) {
       if (!key.startsWith(prefix)) continue;
-      if (fill(textOf(lines[0], fromRegister), { brand: slots.brand }, from) !== value) continue;
-      out[name] = fill(textOf(catalogue(to)[key][0], toRegister), { brand: slots.brand }, to) ?? value;
+      if (fill(textOf(lines[0], fromRegister), slots, from) !== value) continue;
+      out[name] = fill(textOf(catalogue(to)[key][0], toRegister), out, to) ?? value;
     }
   }
   return out;

@@ -52,6 +52,8 @@ export interface BuildContext {
   pointsUsed: boolean;
   /** The subject line, which the headline should not repeat word for word. */
   subject?: string;
+  /** Set for an email of a series: its own headlines and intro, and the paragraphs before the sign-off (the one pointing to the next email). */
+  story?: { headlines: string[]; intro: string; closing: string[] } | null;
 }
 
 /** Section kinds for a brief: its own list (hero first) or the purpose's layout, plus offer and details when known. */
@@ -112,8 +114,9 @@ function listItems(c: BuildContext, generic: string): string[] {
 const BUILDERS: Record<SectionKind, (c: BuildContext) => Section | null> = {
   hero(c) {
     const p = c.facts.purpose;
-    const intro = [c.w.maybe(`intro.${p}`) ?? c.w.line('intro.announcement'), c.facts.slots.audience ? c.w.line('audience') : null].filter(Boolean).join('\n\n');
-    const headlines = [...c.w.all(`heading.${p}`), ...c.w.all('heading.announcement')].map((h) => h.text);
+    const intro = c.story?.intro ?? [c.w.maybe(`intro.${p}`) ?? c.w.line('intro.announcement'), c.facts.slots.audience ? c.w.line('audience') : null].filter(Boolean).join('\n\n');
+    // A series email keeps to its own headlines, even if that means repeating its subject.
+    const headlines = c.story?.headlines ?? [...c.w.all(`heading.${p}`), ...c.w.all('heading.announcement')].map((h) => h.text);
     const blocks: Block[] = [heading('hero-heading', headlines.find((h) => h !== c.subject) ?? headlines[0], 1)];
     if (c.facts.imageUrl) blocks.push({ id: 'hero-image', type: 'image', src: c.facts.imageUrl, alt: c.facts.slots.topic, align: 'center' });
     blocks.push(text('hero-greeting', c.w.line('greeting')), text('hero-intro', intro), ctaButton('hero-cta', c));
@@ -168,7 +171,7 @@ function header(c: BuildContext): Section {
 }
 
 function signoff(c: BuildContext): Section {
-  return { id: 'signoff', padding: 24, blocks: [text('signoff-text', c.w.line('signoff'))] };
+  return { id: 'signoff', padding: 24, blocks: [text('signoff-text', [...(c.story?.closing ?? []), c.w.line('signoff')].join('\n\n'))] };
 }
 
 function footer(c: BuildContext): Section {

@@ -1,6 +1,7 @@
 import type { Brand } from '../../brands/model.ts';
 import type { Block, LeafBlock, Section } from '../../emails/model.ts';
 import { PURPOSES, type EmailDraft, type Purpose } from '../model.ts';
+import { MOVE_SPECS, type Move } from './arcs.ts';
 import { CTA_ACTIONS, FALLBACK_URL, copyLanguage, inferPurpose, tidy, toneFromBrandVoice, voiceOfTone, type CtaAction, type Facts } from './brief.ts';
 import { hash, moodOfKey, recognise, type CopyLanguage, type Mood, type Recognised, type Register, type Slots, type Voice } from './copy.ts';
 
@@ -28,9 +29,10 @@ export interface DraftReading {
 
 /** Keys a unit may come from: subjects from `subject.*`, block text from the body keys. */
 export function acceptFor(place: TextUnit['place']): (key: string) => boolean {
-  if (place === 'subject') return (k) => k.startsWith('subject.');
-  if (place === 'preheader') return (k) => k.startsWith('preheader.');
-  return (k) => !/^(?:subject|preheader|topic|where)\./.test(k);
+  if (place === 'subject') return (k) => /^(?:series\.)?subject\./.test(k);
+  if (place === 'preheader') return (k) => /^(?:preheader\.|series\.preheader$)/.test(k);
+  // A series email's headline is one of its subjects; `series.about.*` are slot values, not sentences.
+  return (k) => !/^(?:subject|preheader|topic|where|series\.about|series\.preheader)(?:\.|$)/.test(k);
 }
 
 export function readDraft(draft: EmailDraft, brand: Brand): DraftReading {
@@ -106,6 +108,9 @@ export function blocksOf(sections: Section[]): Array<Block | LeafBlock> {
 }
 
 function purposeOf(found: Recognised[]): Purpose | null {
+  // A series email is the purpose of its move ("series.intro.offer" is a promo).
+  const move = found.map((r) => /^series\.(?:subject|intro)\.(.+)$/.exec(r.key)?.[1]).find((m): m is Move => !!m && m in MOVE_SPECS);
+  if (move) return MOVE_SPECS[move].purpose;
   for (const r of found) {
     const purpose = r.key.split('.').find((part) => (PURPOSES as readonly string[]).includes(part));
     if (purpose) return purpose as Purpose;

@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Collapse, Group, Loader, Modal, Progress, Select, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Textarea, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Collapse, Group, Loader, Modal, Progress, Select, SegmentedControl, SimpleGrid, Stack, Text, TextInput, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { useInterval } from '@mantine/hooks';
 import { IconAlertCircle, IconChevronDown, IconChevronRight, IconSparkles } from '@tabler/icons-react';
 import { useNavigate } from 'react-router-dom';
 import { ApiError } from '../../api.ts';
 import { useFormErrors } from '../../lib/forms.ts';
+import { PromptField } from '../../components/PromptField.tsx';
 import { useInvalidateBrand } from '../../lib/queries.ts';
 import { emailsApi, type Brief, type Tone } from './api.ts';
 import { EMAILS, useComposerInfo } from './queries.ts';
@@ -101,31 +102,17 @@ export function GenerateEmailModal({ opened, onClose }: { opened: boolean; onClo
                 {errors.message}
               </Alert>
             )}
-            <Textarea
+            <PromptField
               label="What should the email say?"
               description="A sentence or two is enough. The composer adds your brand kit: colours, fonts, voice, address."
-              placeholder={EXAMPLES[0]}
-              autosize
-              minRows={3}
-              maxRows={8}
+              examples={EXAMPLES}
               value={prompt}
-              onChange={(e) => {
-                setPrompt(e.currentTarget.value);
+              onChange={(value) => {
+                setPrompt(value);
                 errors.clearField('brief.prompt');
               }}
               error={errors.fields['brief.prompt'] ?? errors.fields.brief}
-              data-autofocus
             />
-            <Group gap={6}>
-              <Text size="xs" c="dimmed">
-                Try:
-              </Text>
-              {EXAMPLES.map((x) => (
-                <Badge key={x} variant="default" radius="sm" tt="none" fw={400} style={{ cursor: 'pointer' }} onClick={() => setPrompt(x)} component="button" type="button">
-                  {x.length > 42 ? `${x.slice(0, 40)}…` : x}
-                </Badge>
-              ))}
-            </Group>
             <div>
               <Text size="sm" fw={500} mb={6}>
                 Length
