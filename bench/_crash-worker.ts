@@ -24,6 +24,7 @@ const campaigns = new CampaignsService({
   preflight: ctx.preflight,
   jobs: ctx.jobs,
   providers: ctx.providers,
+  domains: ctx.domains,
   builder: new InThreadBuilder(),
   recorder: ctx.tracking,
   dispatcher: JSON.parse(process.argv[2] ?? '{}'),

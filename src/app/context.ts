@@ -91,7 +91,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const tracking = new TrackingService({ store, clock, log, secret, baseUrl: config.publicUrl, brands, emails, audience });
   const delivery = createDeliverySettings({ store, clock, log, secret, config, brands, events: tracking, seams: opts.delivery });
   const messageBuilder = createMessageBuilder();
-  const campaigns = new CampaignsService({ store, clock, log, config, secret, brands, emails, segments, preflight, jobs, providers: delivery.providers, builder: messageBuilder, recorder: tracking });
+  const campaigns = new CampaignsService({ store, clock, log, config, secret, brands, emails, segments, preflight, jobs, providers: delivery.providers, domains: delivery.domains, builder: messageBuilder, recorder: tracking });
   campaigns.registerJobs();
   const series = new SeriesService({ store, clock, log, brands, emails, segments, preflight, tracking, providers: delivery.providers, composer: writer });
   campaigns.onTick(async () => void (await series.drip.tick()));

@@ -3,6 +3,7 @@ import type { Config } from '../app/config.ts';
 import type { Contact } from '../audience/model.ts';
 import type { BrandsService } from '../brands/service.ts';
 import type { EmailsService } from '../emails/service.ts';
+import type { DomainsService } from '../delivery/domains/service.ts';
 import { compileEmail } from '../emails/compile.ts';
 import { prepareMessage } from '../emails/render.ts';
 import { invalid, notFound } from '../shared/errors.ts';
@@ -21,6 +22,7 @@ export interface PlansDeps {
   secret: string;
   emails: Pick<EmailsService, 'get' | 'version'>;
   brands: Pick<BrandsService, 'getBrand'>;
+  domains: Pick<DomainsService, 'dkimFor'>;
   /** How a campaign is stopped by the dispatcher (audited as the system). */
   pause: (campaignId: string, reason: string) => Promise<void>;
 }
@@ -73,6 +75,9 @@ export class CampaignPlans implements SendPlans {
       },
       brand,
     });
+    const fromDomain = compiled.from.email.slice(compiled.from.email.lastIndexOf('@') + 1);
+    // A verified sending domain of the brand signs as itself (DMARC alignment); the server-wide key otherwise.
+    const dkim = (await this.deps.domains.dkimFor(c.brand_id, fromDomain)) ?? config.dkim;
     const topicDefault = c.topic_id ? await repo.topicDefault(this.deps.store.db, c.brand_id, c.topic_id) : null;
     const topic = topicDefault === null ? null : { defaultOptIn: topicDefault };
     return {
@@ -82,8 +87,8 @@ export class CampaignPlans implements SendPlans {
       prepared: prepareMessage(compiled),
       render: { tracking: { opens: c.track_opens === 1, clicks: c.track_clicks === 1 }, baseUrl: config.publicUrl, secret, brand },
       category: compiled.category,
-      messageIdDomain: compiled.from.email.slice(compiled.from.email.lastIndexOf('@') + 1),
-      dkim: config.dkim,
+      messageIdDomain: fromDomain,
+      dkim,
       recipients: (ids) => this.recipients(ids, c.topic_id, topic),
     };
   }

@@ -12,6 +12,7 @@ import type { JobQueue } from '../jobs/model.ts';
 import type { MessageBuilder } from '../delivery/send-path/model.ts';
 import type { ProviderResolver, SendRecorder } from '../delivery/outbox/model.ts';
 import { Dispatcher, type DispatcherOptions } from '../delivery/outbox/dispatcher.ts';
+import type { DomainsService } from '../delivery/domains/service.ts';
 import { conflict, DomainError, invalid, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { toJson } from '../shared/json.ts';
@@ -65,6 +66,8 @@ export interface CampaignsDeps {
   jobs: JobQueue;
   /** Resolves provider accounts for sending, and checks that a campaign's account exists. */
   providers: ProviderResolver & { get(brandId: string, id: string): Promise<unknown> };
+  /** The brand's verified sending domains sign with their own DKIM keys. */
+  domains: Pick<DomainsService, 'dkimFor'>;
   builder: MessageBuilder;
   recorder: SendRecorder;
   dispatcher?: Partial<DispatcherOptions>;
@@ -87,7 +90,7 @@ export class CampaignsService {
   constructor(private readonly deps: CampaignsDeps) {
     this.reader = new CampaignAudienceReader(deps.segments);
     this.fanout = new FanOut({ store: deps.store, clock: deps.clock, log: deps.log, reader: this.reader, fail: (id, reason) => this.stopBySystem(id, 'failed', reason) });
-    const plans = new CampaignPlans({ store: deps.store, config: deps.config, secret: deps.secret, emails: deps.emails, brands: deps.brands, pause: (id, reason) => this.stopBySystem(id, 'paused', reason) });
+    const plans = new CampaignPlans({ store: deps.store, config: deps.config, secret: deps.secret, emails: deps.emails, brands: deps.brands, domains: deps.domains, pause: (id, reason) => this.stopBySystem(id, 'paused', reason) });
     this.dispatcher = new Dispatcher(
       { store: deps.store, clock: deps.clock, log: deps.log, plans, providers: deps.providers, builder: deps.builder, recorder: deps.recorder, everyTick: () => this.everyTick() },
       deps.dispatcher,

@@ -96,6 +96,7 @@ export function campaignsFor(t: TestApp, provider: EmailProvider, dispatcher: Pa
     preflight,
     jobs: ctx.jobs,
     providers: fixedProvider(provider, 'prv_test', kind),
+    domains: ctx.domains,
     builder: new InThreadBuilder(),
     recorder: ctx.tracking,
     // Fixed jitter: retry times are exact, so tests can step the clock to them.
