@@ -41,7 +41,7 @@ export function openSqlite(file: string): Store {
   // Planner statistics: without them SQLite picks poor plans for tag and segment counts at scale.
   // 0x10002 = analyse (with a row limit, so it stays fast) whatever changed since the file was last opened.
   sqlite.pragma('optimize = 0x10002');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -54,6 +54,38 @@ export function openSqlite(file: string): Store {
       await db.destroy();
     },
   };
+}
+
+/** Distinct SQL texts whose prepared statements are kept: the queries a busy process repeats. */
+const STATEMENTS_KEPT = 256;
+
+/**
+ * Kysely prepares every query it runs; compiling the same SQL again costs as much as running a
+ * short query (the outbox's claim and settle statements run thousands of times a minute). This
+ * keeps the most recently used statements by SQL text. A statement still being iterated (a
+ * streamed query) is busy and cannot run twice at once, so a fresh one is prepared for that call.
+ * SQLite re-prepares a kept statement by itself when the schema changes.
+ */
+function withStatementCache(sqlite: Database.Database): Pick<Database.Database, 'close' | 'prepare'> {
+  const kept = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(source: string) {
+      const hit = kept.get(source);
+      if (hit && !hit.busy) {
+        // Re-inserted: the map's order is the order of last use, so the first entry is the one to drop.
+        kept.delete(source);
+        kept.set(source, hit);
+        return hit;
+      }
+      const statement = sqlite.prepare(source);
+      if (!hit) {
+        if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+        kept.set(source, statement);
+      }
+      return statement;
+    },
+  } as Pick<Database.Database, 'close' | 'prepare'>;
 }
 
 /**

@@ -46,7 +46,10 @@ export const DISPATCHER_DEFAULTS: DispatcherOptions = {
   batchSize: 100,
   leaseMs: 60_000,
   maxInFlight: 400,
-  lanes: 2,
+  // Four batches in flight keep the SMTP connections busy while other batches are claimed and
+  // settled on the database: bench/send.ts measured 1,258 msgs/s with two lanes, 1,449 with four
+  // and 1,343 with six (the in-flight cap of 400 then holds the extra lanes back).
+  lanes: 4,
   sendConcurrency: 8,
   maxAttempts: 6,
   retryBaseMs: 30_000,
