@@ -74,6 +74,7 @@ export function smtpTo(port: number): SmtpProvider {
 export function fixedProvider(provider: EmailProvider, accountId = 'prv_test', kind: ProviderKind = 'smtp') {
   return {
     resolve: async () => ({ id: accountId, kind, provider }),
+    kindOf: async () => kind,
     get: async (_brandId: string, id: string) => {
       if (id !== accountId) throw notFound('provider account', id);
       return { id, kind };

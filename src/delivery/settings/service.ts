@@ -187,6 +187,17 @@ export class ProvidersService {
 
   // ---- the send path's provider ------------------------------------------------------------------
 
+  /** What kind of provider `resolve` would give, without building it (no connections opened). */
+  async kindOf(brandId: string, providerId: string | null): Promise<ProviderKind> {
+    if (providerId === CAPTURE_ID) return 'capture';
+    const row = providerId === null ? await accountsRepo.defaultOf(this.db, brandId) : await accountsRepo.get(this.db, brandId, providerId);
+    if (!row) {
+      if (providerId === null) return 'capture';
+      throw notFound('provider account', providerId);
+    }
+    return row.kind as ProviderKind;
+  }
+
   /**
    * The provider to send through: the given account, or with `null` the brand's default account,
    * or with none the built-in capture inbox. An account of another brand is "not found".
