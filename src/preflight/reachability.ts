@@ -4,6 +4,7 @@ import https from 'node:https';
 import net from 'node:net';
 import type { LookupFunction } from 'node:net';
 import type { Finding, ReachabilityOptions, Severity } from './model.ts';
+import { mapLimit } from '../shared/concurrency.ts';
 
 /**
  * Link and image reachability (checks 18, 23 online, 24) without becoming a proxy into our own
@@ -205,20 +206,6 @@ export async function fetchResource(rawUrl: string, opts: ReachabilityOptions & 
   } catch {
     return null;
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 // ---- findings ----------------------------------------------------------------------------------

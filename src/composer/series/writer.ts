@@ -1,6 +1,6 @@
 import type { Brand } from '../../brands/model.ts';
 import { parseInput } from '../../brands/service.ts';
-import { mapLimit } from '../../preflight/reachability.ts';
+import { mapLimit } from '../../shared/concurrency.ts';
 import { invalid } from '../../shared/errors.ts';
 import { SERIES_MAX, SeriesBrief, SeriesStepContext, type Brief, type Composer, type EmailDraft, type PlannedStep, type SeriesPlan } from '../model.ts';
 import { relink } from './link.ts';

@@ -10,6 +10,7 @@ import { outboxRepo as repo, type ClaimedMessage, type DispatchingCampaign, type
 import type { SentMessage } from '../../tracking/model.ts';
 import type { BuildJob, MessageBuilder } from '../send-path/model.ts';
 import type { ProviderResolver, ResolvedProvider, SendPlan, SendPlans, SendRecorder } from './model.ts';
+import { mapLimit } from '../../shared/concurrency.ts';
 
 export interface DispatcherOptions {
   /** Messages claimed (and settled) together. */
@@ -356,11 +357,11 @@ export class Dispatcher {
     if (provider.sendBatch && perBatch > 1) {
       const chunks: OutboundMessage[][] = [];
       for (let i = 0; i < messages.length; i += perBatch) chunks.push(messages.slice(i, i + perBatch));
-      const results = await mapLimited(chunks, 2, (chunk) => provider.sendBatch!(chunk).catch((err) => chunk.map(() => thrown(err))));
+      const results = await mapLimit(chunks, 2, (chunk) => provider.sendBatch!(chunk).catch((err) => chunk.map(() => thrown(err))));
       return results.flat();
     }
     const concurrency = provider.capabilities.rate.concurrency ?? this.opts.sendConcurrency;
-    return mapLimited(messages, concurrency, (msg) => provider.send(msg).catch(thrown));
+    return mapLimit(messages, concurrency, (msg) => provider.send(msg).catch(thrown));
   }
 
   /** One provider outcome → the row's settlement, the breaker, and the campaign's fate. */
@@ -452,17 +453,4 @@ function describe(e: ProviderError): string {
 /** A provider that threw instead of returning an outcome: treated as a passing failure. */
 function thrown(err: unknown): SendOutcome {
   return { status: 'retry', error: { kind: 'transient', message: err instanceof Error ? err.message : String(err), maybeDelivered: true } };
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Box, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useElementSize } from '@mantine/hooks';
+import { axis, toggled } from '../chart.ts';
 
 export interface ChartSeries {
   key: string;
@@ -162,13 +163,6 @@ function ReadOut({ row, shown, bucket, left, width }: { row: Point; shown: Chart
   );
 }
 
-const toggled = (set: Set<string>, key: string) => {
-  const next = new Set(set);
-  if (next.has(key)) next.delete(key);
-  else next.add(key);
-  return next;
-};
-
 /**
  * Buckets with no events are usually left out by the server: put them back (as zeros) so the time
  * axis is even. A span too short for bars to be worth it... is drawn as bars; a longer one as lines
@@ -187,15 +181,6 @@ function continuous(points: readonly Point[], bucket: 'hour' | 'day'): readonly 
   const out: Point[] = [];
   for (let t = start; t <= last; t += step) out.push(byTime.get(t) ?? { at: new Date(t).toISOString() });
   return out;
-}
-
-/** A y axis of at most five round whole-number ticks (steps of 1, 2 or 5 × 10ⁿ) that covers `v`. */
-function axis(v: number): { max: number; ticks: number[] } {
-  const rough = Math.max(1, v / 4);
-  const exp = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * exp).find((s) => s >= rough) ?? rough;
-  const max = Math.max(step, Math.ceil(v / step) * step);
-  return { max, ticks: Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step) };
 }
 
 const hourLabel = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });

@@ -3,6 +3,7 @@ import { Box, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useElementSize } from '@mantine/hooks';
 import type { SeriesStats } from './api.ts';
 import { emailLabel, percent } from './labels.tsx';
+import { axis, toggled } from '../../components/chart.ts';
 
 const SERIES = [
   { key: 'sent', label: 'Sent', color: 'brand' },
@@ -173,18 +174,3 @@ function ReadOut({ column, left, width }: { column: Column; left: number; width:
   );
 }
 
-function toggled<T>(set: Set<T>, value: T): Set<T> {
-  const next = new Set(set);
-  if (next.has(value)) next.delete(value);
-  else next.add(value);
-  return next;
-}
-
-/** A y axis of at most five round whole-number ticks (steps of 1, 2 or 5 × 10ⁿ) that covers `v`. */
-function axis(v: number): { max: number; ticks: number[] } {
-  const rough = Math.max(1, v / 4);
-  const exp = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * exp).find((s) => s >= rough) ?? rough;
-  const max = Math.max(step, Math.ceil(v / step) * step);
-  return { max, ticks: Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step) };
-}
