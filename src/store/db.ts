@@ -29,13 +29,23 @@ pg.types.setTypeParser(1114, (v) => new Date(`${v}Z`).toISOString()); // timesta
 pg.types.setTypeParser(20, (v) => Number(v)); // int8 (count(*))
 pg.types.setTypeParser(1700, (v) => Number(v)); // numeric
 
-export function openSqlite(file: string): Store {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+/**
+ * A connection to the app's SQLite file with the settings every connection needs (the app's own,
+ * and the tracking writer's in its thread): WAL, commits that survive a crash of the process
+ * without an fsync each, foreign keys, and waiting for the other connection's write lock.
+ */
+export function connectSqlite(file: string): Database.Database {
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}
+
+export function openSqlite(file: string): Store {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = connectSqlite(file);
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   // Planner statistics: without them SQLite picks poor plans for tag and segment counts at scale.
@@ -71,6 +81,10 @@ function withStatementCache(sqlite: Database.Database): Pick<Database.Database, 
   return {
     close: () => sqlite.close(),
     prepare(source: string) {
+      // Transactions take the write lock when they begin: another connection (the tracking
+      // writer's thread) may commit at any time, and a deferred transaction that read before such
+      // a commit cannot write after it (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
+      if (source === 'begin') source = 'begin immediate';
       const hit = kept.get(source);
       if (hit && !hit.busy) {
         // Re-inserted: the map's order is the order of last use, so the first entry is the one to drop.

@@ -233,7 +233,7 @@ export interface HitQueries {
   markBurst(messageId: string, from: string, to: string): Promise<void>;
 }
 
-/** PostgreSQL (and SQLite in-thread): multi-row queries, few round trips. */
+/** PostgreSQL (and SQLite in memory, or when the writer thread failed): multi-row queries, few round trips. */
 export function kyselyHitQueries(db: Executor, dialect: Dialect): HitQueries {
   return {
     messageFacts: (ids) => trackingRepo.messageFacts(db, ids),
@@ -248,9 +248,8 @@ export function kyselyHitQueries(db: Executor, dialect: Dialect): HitQueries {
 }
 
 /**
- * SQLite: statements prepared once, run on the app's connection inside the caller's Kysely
- * transaction (which holds that connection). Kysely prepares every query anew, which cost about
- * a quarter of a hit; here a row is one bound statement run.
+ * SQLite, in the tracking writer's thread (writer-worker.ts): statements prepared once on its own
+ * connection, inside the transaction it holds. A row is one bound statement run.
  */
 export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
   const facts = sqlite.prepare(`select ${FACTS.join(', ')} from messages where id = ? and exists (select 1 from contacts where contacts.id = messages.contact_id)`);

@@ -14,8 +14,9 @@ import { parseInput, type BrandsService } from '../brands/service.ts';
 import type { Page } from '../http/pagination.ts';
 import { verifyLink, verifyMessage, type LinkClaims, type MessageClaims } from './tokens.ts';
 import type { RequestSignal } from './machine.ts';
-import { kyselyHitQueries, sqliteHitQueries, trackingRepo as repo, type HitQueries, type MessageFacts, type MessageRow } from './repo.ts';
+import { kyselyHitQueries, trackingRepo as repo, type MessageFacts, type MessageRow } from './repo.ts';
 import { eventRow, HitRecorder, type Hit } from './recorder.ts';
+import { HitWriter } from './writer.ts';
 import {
   RecipientsQuery,
   type CampaignStats,
@@ -147,23 +148,33 @@ class GroupCommit<T> {
  *   through the audience service.
  */
 export class TrackingService {
-  private hits = new GroupCommit<Hit>((batch) => this.db.transaction().execute((trx) => this.recorder.record(this.hitQueries(trx), batch)));
+  private hits = new GroupCommit<Hit>((batch) => this.writeHits(batch));
+  /** Embedded mode: a thread with its own connection writes the hits (writer.ts). */
+  private writer: HitWriter | null;
   private recorder = new HitRecorder();
-  private sqliteHits: HitQueries | null = null;
   private publicTopics = new Map<string, { at: number; topics: Promise<Topic[]> }>();
 
-  constructor(private opts: TrackingOptions) {}
+  constructor(private opts: TrackingOptions) {
+    const sqlite = opts.store.sqlite;
+    this.writer = sqlite && !sqlite.memory ? new HitWriter(sqlite.name) : null;
+  }
 
   /**
-   * SQLite: statements prepared once (on first use, after migrations), run on the app's one
-   * connection inside the Kysely transaction that holds it. A second connection writing from a
-   * thread was tried and dropped: the app's transactions that read and then write would fail
-   * with SQLITE_BUSY whenever that writer committed in between.
+   * Through the writer thread; on PostgreSQL (no thread needed: the pool's queries do not block),
+   * or once the thread failed, on this one. The batch the thread failed on is written here too:
+   * a thread that died in its commit may have written it, and a count one too high beats a lost event.
    */
-  private hitQueries(trx: Executor): HitQueries {
-    const sqlite = this.opts.store.sqlite;
-    if (!sqlite) return kyselyHitQueries(trx, this.dialect);
-    return (this.sqliteHits ??= sqliteHitQueries(sqlite));
+  private async writeHits(batch: Hit[]): Promise<void> {
+    const writer = this.writer;
+    if (writer && !writer.failed) {
+      try {
+        return await writer.record(batch);
+      } catch (err) {
+        if (!writer.failed) throw err;
+        this.opts.log.error({ err }, 'the tracking writer thread failed; opens and clicks are written on the main thread from now on');
+      }
+    }
+    await this.db.transaction().execute((trx) => this.recorder.record(kyselyHitQueries(trx, this.dialect), batch));
   }
 
   private get db() {
@@ -179,6 +190,7 @@ export class TrackingService {
   /** Waits until every accepted open and click is committed (shutdown). */
   async close(): Promise<void> {
     await this.hits.idle();
+    await this.writer?.close();
   }
 
   // ---- tokens --------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../shared/worker.ts';
 import type { OutboundMessage } from '../providers/model.ts';
 import { InThreadBuilder, recipientJob, SETUPS_KEPT, setupKey } from './build.ts';
 import { BuildError, type BuildJob, type BuildOptions, type MessageBuilder } from './model.ts';
@@ -144,14 +143,4 @@ export class WorkerPoolBuilder implements MessageBuilder {
   }
 }
 
-const WORKER_URL = new URL('./worker.ts', import.meta.url).href;
-const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-
-/**
- * The sources are TypeScript run through tsx, which a new thread does not inherit when the process
- * registered it programmatically (bin/tidings.js) or runs under vitest: the thread registers it first.
- */
-function startWorker(): Worker {
-  const boot = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); })`;
-  return new Worker(boot, { eval: true, name: 'tidings-message-builder' });
-}
+const startWorker = () => startTsWorker(new URL('./worker.ts', import.meta.url), { name: 'tidings-message-builder' });
