@@ -12,6 +12,7 @@ import * as m009 from './migrations/009_delivery_settings.ts';
 import * as m010 from './migrations/010_tracking.ts';
 import * as m011 from './migrations/011_campaigns_extra.ts';
 import * as m012 from './migrations/012_series.ts';
+import * as m013 from './migrations/013_human_engagement_index.ts';
 
 /**
  * Migrations are registered in code (not discovered on disk) so the same list runs from the CLI,
@@ -35,6 +36,7 @@ export const migrations: Migration[] = [
   { name: '010_tracking', up: m010.up },
   { name: '011_campaigns_extra', up: m011.up },
   { name: '012_series', up: m012.up },
+  { name: '013_human_engagement_index', up: m013.up },
 ];
 
 export async function migrate(store: Store): Promise<string[]> {

@@ -308,9 +308,10 @@ class FilterCompiler {
   // ---- engagement ------------------------------------------------------------------------------
 
   private engagement(rule: EngagementCondition): Sieve {
-    const which = [sql`events.type = ${rule.event}`];
     // Apple's proxy fetching every image, a scanner following every link: not people engaging.
-    if (rule.event === 'opened' || rule.event === 'clicked') which.push(sql`events.machine = 0`);
+    // Only opens and clicks are ever machine, but every rule says so: the index of human events
+    // (migration 013) then serves them all. A literal, not a parameter, or SQLite cannot use it.
+    const which = [sql`events.type = ${rule.event}`, sql`events.machine = 0`];
     if (rule.campaignId !== undefined) which.push(sql`events.campaign_id = ${rule.campaignId}`);
     if (rule.seriesId !== undefined) which.push(sql`events.series_id = ${rule.seriesId}`);
     if (rule.withinDays !== undefined) which.push(sql`events.occurred_at >= ${this.ago({ amount: rule.withinDays, unit: 'days' })}`);
