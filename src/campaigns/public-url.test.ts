@@ -39,4 +39,16 @@ describe.each(DIALECTS)('sending with a public URL only this machine can reach, 
     const sent = await t.api('POST', `${C}/${captured.id}/send`, { overridePreflight: true });
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   });
+
+  it('refuses to start a series through a real provider in the same way', async () => {
+    const account = await t.api('POST', '/api/v1/providers', { name: 'Resend for series', settings: { kind: 'resend', apiKey: 're_live_secret', baseUrl: 'https://api.resend.example' } });
+    const series = await t.api('POST', '/api/v1/series/generate', { brief: { prompt: 'a 2-email welcome flow for new readers', count: 2 } });
+    expect(series.status, JSON.stringify(series.body)).toBe(201);
+    expect((await t.api('PATCH', `/api/v1/series/${series.body.id}`, { providerId: account.body.id })).status).toBe(200);
+    const refused = await t.api('POST', `/api/v1/series/${series.body.id}/start`, { audience: { tagIds: [tagId] }, override: true });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.issues[0].field).toBe('providerId');
+    expect(refused.body.error.message).toMatch(/TIDINGS_PUBLIC_URL=http:\/\/localhost:3000\) only exists on this machine/);
+    expect((await t.api('GET', `/api/v1/series/${series.body.id}`)).body.status).toBe('draft');
+  });
 });

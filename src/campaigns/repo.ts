@@ -90,6 +90,19 @@ export const campaignsRepo = {
     return db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** A campaign of the brand (a series step's carrier included) that has sent this email to someone. */
+  async sentWithEmail(db: Executor, brandId: string, emailId: string): Promise<Pick<CampaignRow, 'id' | 'name' | 'series_id'> | undefined> {
+    return db
+      .selectFrom('campaigns')
+      .select(['id', 'name', 'series_id'])
+      .where('brand_id', '=', brandId)
+      .where('email_id', '=', emailId)
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('messages').select(sql.lit(1).as('one')).whereRef('messages.campaign_id', '=', 'campaigns.id').where('messages.status', '=', 'sent')),
+      )
+      .executeTakeFirst();
+  },
+
   /** Newest first; `after` is the last id of the previous page. */
   async list(db: Executor, brandId: string, q: { status?: CampaignStatus; search?: string; archived: boolean; after?: string; limit: number }): Promise<CampaignRow[]> {
     // Series steps' carrier campaigns are shown with their series, not as campaigns.

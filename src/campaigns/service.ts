@@ -13,8 +13,7 @@ import type { MessageBuilder } from '../delivery/send-path/model.ts';
 import type { ProviderResolver, SendRecorder } from '../delivery/outbox/model.ts';
 import { Dispatcher, type DispatcherOptions } from '../delivery/outbox/dispatcher.ts';
 import type { DomainsService } from '../delivery/domains/service.ts';
-import type { ProviderKind } from '../delivery/providers/model.ts';
-import { publicUrlProblem } from '../preflight/checks/links.ts';
+import type { ProvidersService } from '../delivery/settings/service.ts';
 import { conflict, DomainError, invalid, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { toJson } from '../shared/json.ts';
@@ -67,7 +66,7 @@ export interface CampaignsDeps {
   preflight: Pick<PreflightService, 'run'>;
   jobs: JobQueue;
   /** Resolves provider accounts for sending, and checks that a campaign's account exists. */
-  providers: ProviderResolver & { get(brandId: string, id: string): Promise<unknown>; kindOf(brandId: string, providerId: string | null): Promise<ProviderKind> };
+  providers: ProviderResolver & { get(brandId: string, id: string): Promise<unknown> } & Pick<ProvidersService, 'assertRecipientsCanReachUs'>;
   /** The brand's verified sending domains sign with their own DKIM keys. */
   domains: Pick<DomainsService, 'dkimFor'>;
   builder: MessageBuilder;
@@ -97,6 +96,15 @@ export class CampaignsService {
       { store: deps.store, clock: deps.clock, log: deps.log, plans, providers: deps.providers, builder: deps.builder, recorder: deps.recorder, everyTick: () => this.everyTick() },
       deps.dispatcher,
     );
+    deps.emails.guardRemoval((db, brandId, emailId) => this.whySentEmailStays(db, brandId, emailId));
+  }
+
+  /** Sent mail keeps pointing at its email: clicks resolve links, and the view-in-browser page renders it. */
+  private async whySentEmailStays(db: Executor, brandId: string, emailId: string): Promise<string | null> {
+    const c = await repo.sentWithEmail(db, brandId, emailId);
+    if (!c) return null;
+    const by = c.series_id ? `a step of series ${c.series_id}` : `campaign "${c.name}" (${c.id})`;
+    return `email ${emailId} was sent by ${by}: its tracked links and view-in-browser page must keep working in the inboxes it reached, so it cannot be deleted. Duplicate it to change a copy.`;
   }
 
   private get db() {
@@ -352,7 +360,7 @@ export class CampaignsService {
     const stream = await this.reader.open(auth.brandId, campaign.audience);
     if (await stream.isEmpty()) throw invalid('audience', 'matches no contacts: choose segments or tags that have contacts');
     await this.checkReferences(auth.brandId, { topicId: c.topic_id, providerId: c.provider_id });
-    await this.checkPublicUrl(auth.brandId, c.provider_id);
+    await this.deps.providers.assertRecipientsCanReachUs(auth.brandId, c.provider_id);
     const report = await this.deps.preflight.run(auth, email.id);
     const critical = report.findings.filter((f) => f.severity === 'critical');
     if (critical.length === 0) return { version: report.version, override: null };
@@ -366,21 +374,6 @@ export class CampaignsService {
     }
     if (!mayOverridePreflight(auth)) throw new DomainError('forbidden', 'only a manager may send despite critical preflight findings', { findings: critical });
     return { version: report.version, override: { by: auth.actor, at: this.now(), findings } };
-  }
-
-  /**
-   * Mail through a real provider carries unsubscribe, tracking and web-version links to this
-   * server; with a public URL only this machine can reach, recipients could not even unsubscribe.
-   * The capture inbox is read here, so it may use any URL. Not overridable: it is not a judgement call.
-   */
-  private async checkPublicUrl(brandId: string, providerId: string | null): Promise<void> {
-    const { publicUrl } = this.deps.config;
-    const problem = publicUrlProblem(publicUrl);
-    if (!problem || (await this.deps.providers.kindOf(brandId, providerId)) === 'capture') return;
-    throw invalid(
-      'providerId',
-      `cannot send through a real provider while the public URL (TIDINGS_PUBLIC_URL=${publicUrl}) ${problem}: recipients could not unsubscribe or open its links. Set TIDINGS_PUBLIC_URL to this server's public https:// address, or send to the capture inbox`,
-    );
   }
 
   private async emailOf(c: CampaignRow): Promise<Email> {

@@ -142,10 +142,17 @@ export class EmailsService {
   /** Called after an email is deleted, for what other capabilities keep about it outside the database (preview images). */
   private removeListeners: Array<(brandId: string, emailId: string) => Promise<void>> = [];
 
+  /** Asked before an email is deleted; a reason refuses it (campaigns: it was sent, and its links must keep working). */
+  private removalGuards: Array<(db: Executor, brandId: string, emailId: string) => Promise<string | null>> = [];
+
   constructor(private opts: EmailsOptions) {}
 
   onRemoved(listener: (brandId: string, emailId: string) => Promise<void>): void {
     this.removeListeners.push(listener);
+  }
+
+  guardRemoval(guard: (db: Executor, brandId: string, emailId: string) => Promise<string | null>): void {
+    this.removalGuards.push(guard);
   }
 
   private get db() {
@@ -230,6 +237,10 @@ export class EmailsService {
   async remove(auth: AuthContext, id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const row = await this.row(trx, auth.brandId, id);
+      for (const guard of this.removalGuards) {
+        const refused = await guard(trx, auth.brandId, id);
+        if (refused) throw conflict(refused);
+      }
       await repo.delete(trx, auth.brandId, id);
       await this.opts.brands.audit(trx, { brandId: auth.brandId, actor: auth.actor, action: 'email.deleted', targetType: 'email', targetId: id, details: { name: row.name } });
     });

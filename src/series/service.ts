@@ -19,6 +19,7 @@ import { fromJson, toJson } from '../shared/json.ts';
 import { toPage, type Page } from '../http/pagination.ts';
 import { Drip, isTimeZone, sendZone, stepDueAt, type DripOptions } from './drip.ts';
 import { Enroller } from './enrol.ts';
+import type { ProvidersService } from '../delivery/settings/service.ts';
 import { enrolmentCounts, seriesStats, trailOf } from './results.ts';
 import { beatsOf, seriesRepo as repo, type Advance, type EnrolmentRow, type SeriesRow, type StepRow } from './repo.ts';
 import {
@@ -63,7 +64,7 @@ export interface SeriesDeps {
   preflight: Pick<PreflightService, 'run' | 'latest'>;
   tracking: Pick<TrackingService, 'campaignStats'>;
   /** Checks that a provider account named by a series exists. */
-  providers: { get(brandId: string, id: string): Promise<unknown> };
+  providers: { get(brandId: string, id: string): Promise<unknown> } & Pick<ProvidersService, 'assertRecipientsCanReachUs'>;
   /** Plans and writes the emails (TIDINGS_COMPOSER). */
   composer: Composer;
   drip?: Partial<DripOptions>;
@@ -616,6 +617,7 @@ export class SeriesService {
     await this.checkTrigger(auth.brandId, trigger);
     if (trigger.type === 'manual' && !audience) throw invalid('audience', 'a series with a manual trigger starts for an audience: choose segments or tags');
     if (audience && !(await this.enroller.checkAudience(auth.brandId, audience))) throw invalid('audience', 'matches no contacts: choose segments or tags that have contacts');
+    await this.deps.providers.assertRecipientsCanReachUs(auth.brandId, series.provider_id);
     const { versions, override } = await this.gate(auth, series, s.override);
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {
@@ -660,6 +662,7 @@ export class SeriesService {
     const { override: wanted } = parseInput(ResumeInput, input ?? {});
     const series = await this.row(auth.brandId, id);
     assertStatus(series, ['paused'], 'resume');
+    await this.deps.providers.assertRecipientsCanReachUs(auth.brandId, series.provider_id);
     const { versions, override } = await this.gate(auth, series, wanted);
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {

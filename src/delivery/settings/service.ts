@@ -27,6 +27,7 @@ import {
   type ResolvedProvider,
   type WebhookSettings,
 } from './model.ts';
+import { publicUrlProblem } from '../../preflight/checks/links.ts';
 import { accountsRepo, type AccountRow } from './repo.ts';
 import { Sealer } from './sealing.ts';
 
@@ -196,6 +197,22 @@ export class ProvidersService {
       throw notFound('provider account', providerId);
     }
     return row.kind as ProviderKind;
+  }
+
+  /**
+   * Mail through a real provider carries unsubscribe, tracking and web-version links to this
+   * server; with a public URL only this machine can reach, recipients could not even unsubscribe.
+   * The capture inbox is read here, so it may use any URL. Campaigns and series check this before
+   * they send; it cannot be overridden: it is not a judgement call.
+   */
+  async assertRecipientsCanReachUs(brandId: string, providerId: string | null): Promise<void> {
+    const { publicUrl } = this.deps;
+    const problem = publicUrlProblem(publicUrl);
+    if (!problem || (await this.kindOf(brandId, providerId)) === 'capture') return;
+    throw invalid(
+      'providerId',
+      `cannot send through a real provider while the public URL (TIDINGS_PUBLIC_URL=${publicUrl}) ${problem}: recipients could not unsubscribe or open its links. Set TIDINGS_PUBLIC_URL to this server's public https:// address, or send to the capture inbox`,
+    );
   }
 
   /**
