@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import type { Logger } from 'pino';
-import type { Store, Executor } from '../store/db.ts';
+import type { Dialect, Store, Executor } from '../store/db.ts';
 import type { SkipReason } from '../store/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { BrandsService } from '../brands/service.ts';
@@ -17,8 +17,8 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const zones = new Map<string, IANAZone | null>();
-/** A zone's offset per UTC day, or null on a day its offset changes (DST): Intl lookups are slow. */
-const dayOffsets = new Map<string, number | null>();
+/** Per zone, its offset per UTC day, or null on a day its offset changes (DST): Intl lookups are slow. */
+const dayOffsets = new Map<IANAZone, Map<number, number | null>>();
 
 function zoneOf(name: string): IANAZone | null {
   let z = zones.get(name);
@@ -38,13 +38,14 @@ export const isTimeZone = (name: string): boolean => zoneOf(name) !== null;
  */
 function offsetAt(zone: IANAZone, ms: number): number {
   const day = Math.floor(ms / DAY);
-  const key = `${zone.name}|${day}`;
-  let o = dayOffsets.get(key);
+  let days = dayOffsets.get(zone);
+  if (!days) dayOffsets.set(zone, (days = new Map()));
+  let o = days.get(day);
   if (o === undefined) {
     const first = zone.offset(day * DAY);
     o = first === zone.offset((day + 1) * DAY - 1) ? first : null;
-    if (dayOffsets.size > 100_000) dayOffsets.clear();
-    dayOffsets.set(key, o);
+    if (days.size > 10_000) days.clear();
+    days.set(day, o);
   }
   return o ?? zone.offset(ms);
 }
@@ -62,11 +63,7 @@ function instantOfLocal(zone: IANAZone, local: number): number {
 
 /** The zone a contact's steps are timed in: the series' zone, else the contact's, else the brand's, else UTC. */
 export function sendZone(seriesZone: string | null, contactZone: string | null, brandZone: string | null): IANAZone {
-  for (const name of [seriesZone, contactZone, brandZone]) {
-    const z = name ? zoneOf(name) : null;
-    if (z) return z;
-  }
-  return zoneOf('UTC')!;
+  return (seriesZone && zoneOf(seriesZone)) || (contactZone && zoneOf(contactZone)) || (brandZone && zoneOf(brandZone)) || zoneOf('UTC')!;
 }
 
 /**
@@ -75,9 +72,11 @@ export function sendZone(seriesZone: string | null, contactZone: string | null, 
  */
 export function stepDueAt(enrolledAt: number, offsetDays: number, sendHour: number, zone: IANAZone): number {
   if (offsetDays === 0) return enrolledAt;
-  const localDay = Math.floor((enrolledAt + offsetAt(zone, enrolledAt) * MINUTE) / DAY);
-  return instantOfLocal(zone, (localDay + offsetDays) * DAY + sendHour * HOUR);
+  return instantOfLocal(zone, (localDayOf(enrolledAt, zone) + offsetDays) * DAY + sendHour * HOUR);
 }
+
+/** The local date (days since the epoch) of an instant in `zone`. */
+const localDayOf = (ms: number, zone: IANAZone): number => Math.floor((ms + offsetAt(zone, ms) * MINUTE) / DAY);
 
 /** The next step's due time, never inside the tick that handed off the previous one (missed steps go one per tick). */
 export function nextDueAt(enrolledAt: number, offsetDays: number, sendHour: number, zone: IANAZone, now: number): number {
@@ -85,6 +84,35 @@ export function nextDueAt(enrolledAt: number, offsetDays: number, sendHour: numb
 }
 
 // ---- one batch, decided (pure) --------------------------------------------------------------------
+
+/**
+ * The next due times of one batch, as stored. Enrolments in the same zone that enrolled on the
+ * same local date share each later step's time, so each is worked out (and formatted) once.
+ */
+class BatchDueTimes {
+  private readonly known = new Map<IANAZone, Map<number, string>>();
+
+  constructor(
+    private readonly sendHour: number,
+    private readonly now: number,
+  ) {}
+
+  of(enrolledAt: number, zone: IANAZone, step: Pick<StepWithCarrier, 'position' | 'offset_days'>): string {
+    // Offset 0 is the enrolment's own instant, not a time of its local date.
+    if (step.offset_days === 0) return this.work(enrolledAt, zone, step);
+    let byDay = this.known.get(zone);
+    if (!byDay) this.known.set(zone, (byDay = new Map()));
+    // One number per (date, step): positions stay below MAX_STEPS (model.ts), far below 1024.
+    const key = localDayOf(enrolledAt, zone) * 1024 + step.position;
+    let iso = byDay.get(key);
+    if (iso === undefined) byDay.set(key, (iso = this.work(enrolledAt, zone, step)));
+    return iso;
+  }
+
+  private work(enrolledAt: number, zone: IANAZone, step: Pick<StepWithCarrier, 'offset_days'>): string {
+    return new Date(nextDueAt(enrolledAt, step.offset_days, this.sendHour, zone, this.now)).toISOString();
+  }
+}
 
 /** The skip reasons that end an enrolment, not only the step: the address itself said no. */
 const EXITING: Partial<Record<SkipReason, ExitReason>> = { complained: 'complained', bounced: 'bounced', unsubscribed: 'unsubscribed' };
@@ -114,6 +142,7 @@ export function planBatch(rows: DueRow[], ctx: BatchContext): BatchPlan {
   const plan: BatchPlan = { messages: [], advances: [], ends: [] };
   const nowIso = new Date(ctx.now).toISOString();
   const { series, steps } = ctx;
+  const dueTimes = new BatchDueTimes(Number(series.send_hour), ctx.now);
   for (const row of rows) {
     if (ctx.goal.has(row.contact_id)) {
       plan.ends.push({ id: row.id, status: 'exited', reason: 'goal', stepId: null });
@@ -147,8 +176,8 @@ export function planBatch(rows: DueRow[], ctx: BatchContext): BatchPlan {
     });
     const exit = reason ? EXITING[reason] : undefined;
     const next = exit ? undefined : steps[step.position + 1];
-    const dueAt = next && nextDueAt(Date.parse(row.enrolled_at), next.offset_days, Number(series.send_hour), sendZone(series.time_zone, row.time_zone, ctx.brandZone), ctx.now);
-    plan.advances.push({ id: row.id, last_position: step.position, next_step_id: next?.id ?? null, next_due_at: dueAt ? new Date(dueAt).toISOString() : null });
+    const dueAt = next ? dueTimes.of(Date.parse(row.enrolled_at), sendZone(series.time_zone, row.time_zone, ctx.brandZone), next) : null;
+    plan.advances.push({ id: row.id, last_position: step.position, next_step_id: next?.id ?? null, next_due_at: dueAt });
     if (exit) plan.ends.push({ id: row.id, status: 'exited', reason: exit, stepId: step.id });
     else if (!next) plan.ends.push({ id: row.id, status: 'completed', reason: null, stepId: step.id });
   }
@@ -260,13 +289,14 @@ export class Drip {
       if (!series || series.status !== 'active') return 0;
       const due = await repo.due(trx, store.dialect, seriesId, nowIso, this.opts.batchSize);
       if (due.length === 0) return 0;
+      await repo.commitWithoutFlush(trx, store.dialect);
       const steps = await repo.stepsWithCarriers(trx, seriesId);
       const goal = await goalReached(trx, series, due);
       const plan = planBatch(due, { series, steps, brandZone, now, goal });
       const written = await repo.insertMessages(trx, store.sqlite, plan.messages);
       await repo.advance(trx, store.sqlite, plan.advances, nowIso);
       await this.end(trx, seriesId, plan.ends, nowIso, counts);
-      await countOnCarriers(trx, plan.messages, written, nowIso, counts);
+      await countOnCarriers(trx, store.dialect, plan.messages, written, nowIso, counts);
       return due.length;
     });
     return { taken, counts };
@@ -308,7 +338,7 @@ async function goalReached(db: Executor, series: SeriesRow, due: DueRow[]): Prom
 }
 
 /** Recipients and skips of the written messages, per carrier, as fan-out counts them on a campaign. */
-async function countOnCarriers(db: Executor, messages: NewMessageRow[], written: Set<string>, now: string, result: TickResult): Promise<void> {
+async function countOnCarriers(db: Executor, dialect: Dialect, messages: NewMessageRow[], written: Set<string>, now: string, result: TickResult): Promise<void> {
   const counts = new Map<string, { recipients: number; skipped: number }>();
   for (const m of messages) {
     if (!written.has(m.dedupe_key) || !m.campaign_id) continue;
@@ -319,6 +349,5 @@ async function countOnCarriers(db: Executor, messages: NewMessageRow[], written:
     if (m.status === 'skipped') result.skipped++;
     else result.queued++;
   }
-  // In id order: batches committing at once (PostgreSQL lanes, other processes) lock carriers in the same order.
-  for (const [id, c] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) await repo.countHandedOff(db, id, c.recipients, c.skipped, now);
+  await repo.countHandedOff(db, dialect, [...counts].map(([id, c]) => ({ id, ...c })), now);
 }

@@ -168,13 +168,31 @@ export const seriesRepo = {
     await addCancelled(db, withdrawn, now);
   },
 
-  /** Counts handed-off messages on their carriers, as fan-out does for a campaign. */
-  async countHandedOff(db: Executor, carrierId: string, recipients: number, skipped: number, now: string): Promise<void> {
-    await db
-      .updateTable('campaigns')
-      .set((eb) => ({ recipients: eb('recipients', '+', recipients), skipped: eb('skipped', '+', skipped), updated_at: now }))
-      .where('id', '=', carrierId)
-      .execute();
+  /**
+   * Counts handed-off messages on their carriers, as fan-out does for a campaign. PostgreSQL: the
+   * carriers are locked in id order first (batches committing at once, from lanes or other
+   * processes, take them in the same order, so they never deadlock), then one statement counts on
+   * all of them. SQLite has one writer at a time: a statement per carrier.
+   */
+  async countHandedOff(db: Executor, dialect: Dialect, counts: Array<{ id: string; recipients: number; skipped: number }>, now: string): Promise<void> {
+    if (counts.length === 0) return;
+    if (dialect === 'sqlite') {
+      for (const c of counts) {
+        await db
+          .updateTable('campaigns')
+          .set((eb) => ({ recipients: eb('recipients', '+', c.recipients), skipped: eb('skipped', '+', c.skipped), updated_at: now }))
+          .where('id', '=', c.id)
+          .execute();
+      }
+      return;
+    }
+    const ids = counts.map((c) => c.id);
+    // The lock an UPDATE of non-key columns takes: it lets other batches' outbox inserts check their carrier (key share).
+    await sql`select id from campaigns where id = any(${ids}::text[]) order by id for no key update`.execute(db);
+    await sql`
+      update campaigns set recipients = campaigns.recipients + v.recipients, skipped = campaigns.skipped + v.skipped, updated_at = ${now}
+      from unnest(${ids}::text[], ${counts.map((c) => c.recipients)}::int[], ${counts.map((c) => c.skipped)}::int[]) as v(id, recipients, skipped)
+      where campaigns.id = v.id`.execute(db);
   },
 
   // ---- enrolments -----------------------------------------------------------------------------
@@ -358,6 +376,16 @@ export const seriesRepo = {
   },
 
   // ---- the drip tick ----------------------------------------------------------------------------
+
+  /**
+   * PostgreSQL: the transaction's commit does not wait for its WAL to reach the disk. Safe for a
+   * tick batch: a server crash that loses it loses its outbox rows and its enrolment moves
+   * together (the next tick hands them off again), and no worker can send one of its messages
+   * first, because a claim commits synchronously, which flushes all the WAL before it.
+   */
+  async commitWithoutFlush(db: Executor, dialect: Dialect): Promise<void> {
+    if (dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(db);
+  },
 
   /**
    * Due active enrolments of one series, earliest first, with their contact's skip facts. Walks
