@@ -9,8 +9,9 @@
  * in one transaction: the floor any import path on SQLite pays. On PostgreSQL the baseline is the
  * same rows as bare `INSERT … SELECT FROM unnest(…)` statements of 10,000 rows in one transaction.
  *
- * Large files are checked in a worker thread (src/audience/import/prepare.ts), so the import uses a
- * second core when there is one. Peak RSS is the whole process while the import runs; the RSS it
+ * On SQLite, a large file is written from a thread of its own (src/audience/import/sqlite-writer.ts)
+ * while the rows are read and checked in the main thread, so the import uses a second core when
+ * there is one; PostgreSQL copies each batch into a staging table (COPY) and writes from there. Peak RSS is the whole process while the import runs; the RSS it
  * had before the import started (the app's code and caches) is printed beside it. With --runs N
  * the SQLite import and its baseline run N times, alternating, and the medians are printed (memory
  * from the first run).

@@ -8,7 +8,7 @@ import { SCOPES, type AuthContext } from '../../brands/model.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { parseCsv } from './csv.ts';
 import type { Import, StartImportInput } from './model.ts';
-import { BATCH_ROWS } from './run.ts';
+import { batchRowsFor } from './run.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-import-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -17,6 +17,7 @@ let n = 0;
 describe.each(DIALECTS)('contact import on %s', (dialect) => {
   let t: TestApp;
   let auth: AuthContext;
+  const BATCH_ROWS = batchRowsFor(dialect);
   beforeEach(async () => {
     t = await createTestApp(dialect);
     auth = { brandId: t.brandId, actor: { type: 'user', id: t.userId }, role: 'manager', scopes: new Set(SCOPES) };
@@ -156,6 +157,14 @@ describe.each(DIALECTS)('contact import on %s', (dialect) => {
     expect(await refused({})).toEqual({ status: 409, message: `import ${created.id} is queued; only an uploaded import can be started` });
   });
 
+  // PostgreSQL copies the rows in COPY's text format, where these characters have to be escaped.
+  it('keeps backslashes, tabs and line breaks in values as they are', async () => {
+    const note = 'a\tb\nc\\d\r\\N';
+    const done = await importFile(JSON.stringify([{ email: 'esc@x.com', firstName: 'Back\\slash \\N', fields: { note } }]), {}, 'json');
+    expect(done).toMatchObject({ status: 'done', rowsImported: 1 });
+    expect(await contact('esc@x.com')).toMatchObject({ firstName: 'Back\\slash \\N', lastName: null, fields: { note } });
+  });
+
   it('imports JSON arrays with tag lists and nested custom fields', async () => {
     await t.ctx.audience.createField(t.brandId, { key: 'score', type: 'number' });
     const json = JSON.stringify([
@@ -175,14 +184,14 @@ describe.each(DIALECTS)('contact import on %s', (dialect) => {
 
   const bigCsv = (rows: number) => ['email,name', ...Array.from({ length: rows }, (_, i) => (i === rows - 500 ? 'user8@example.com,again' : `user${i}@example.com,N${i}`))].join('\n');
 
-  // Large files are checked in a worker thread; the outcome must not depend on where.
-  it.each([{ inWorker: false }, { inWorker: true }])('resumes after a crash from its checkpoint: no duplicate contacts, counters and results not doubled (%o)', async ({ inWorker }) => {
+  // Large files are written from a thread of their own on SQLite; the outcome must not depend on where.
+  it.each([{ writerThread: false }, { writerThread: true }])('resumes after a crash from its checkpoint: no duplicate contacts, counters and results not doubled (%o)', async ({ writerThread }) => {
     const rows = 2 * BATCH_ROWS + 1000;
     const created = await upload(bigCsv(rows));
     await t.ctx.imports.start(auth, created.id, {}, { enqueue: false });
     let batches = 0;
     const crash = t.ctx.imports.run(created.id, {
-      inWorker,
+      writerThread,
       onProgress: () => {
         if (++batches === 1) throw new Error('worker died');
       },
@@ -194,7 +203,7 @@ describe.each(DIALECTS)('contact import on %s', (dialect) => {
     // A batch that was being written when the worker died left lines past the committed length.
     fs.appendFileSync(await t.ctx.imports.resultsFile(t.brandId, created.id), '9999,ghost@example.com,imported,\r\n');
 
-    const done = await t.ctx.imports.run(created.id, { inWorker });
+    const done = await t.ctx.imports.run(created.id, { writerThread });
     expect(done).toMatchObject({ status: 'done', rowsTotal: rows, rowsImported: rows - 1, rowsSkipped: 1, rowsFailed: 0 });
     expect(await count()).toBe(rows - 1);
     const lines = await results(created.id);
@@ -204,6 +213,19 @@ describe.each(DIALECTS)('contact import on %s', (dialect) => {
     expect(lines[rows - 500 + 1]).toEqual([String(rows - 500 + 2), 'user8@example.com', 'skipped', 'duplicate of row 10']);
 
     expect(await t.ctx.imports.run(created.id)).toMatchObject({ status: 'done', rowsImported: rows - 1 });
+  });
+
+  // Batches written at once (PostgreSQL) create tags one after another: a later batch can use the tags an earlier one created.
+  it('tags contacts with names first met in different batches', async () => {
+    const rows = 2 * BATCH_ROWS + BATCH_ROWS / 2;
+    const lines = Array.from({ length: rows }, (_, i) => `tagged${i}@example.com,"Shared|batch${Math.floor(i / (BATCH_ROWS / 2))}"`);
+    const done = await importFile(['email,tags', ...lines].join('\n'));
+    expect(done).toMatchObject({ status: 'done', rowsImported: rows });
+    const tags = await t.ctx.audience.listTags(t.brandId);
+    expect(tags.map((x) => [x.name, x.count]).sort()).toEqual([
+      ['Shared', rows],
+      ...Array.from({ length: 5 }, (_, k) => [`batch${k}`, BATCH_ROWS / 2]),
+    ].sort());
   });
 
   it('cancels a running import after its current batch; what was written stays', async () => {

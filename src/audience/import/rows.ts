@@ -10,12 +10,8 @@ import type { SourceLayout, SourceRecord } from './source.ts';
  * Everything an import does to a row before the database sees it: the cells are checked through
  * `normaliseContact`, repeats of an email in the file are found, tags are split, and the row's
  * insert values are laid out for the writer. The result is a batch of plain arrays (no object per
- * row), so it costs little to keep while it is written, and little to send from the worker thread
- * that does this work for large files (prepare-worker.ts).
+ * row), so it costs little to keep while it is written.
  */
-
-/** Rows that reach the database per transaction. */
-export const BATCH_ROWS = 5000;
 
 /** A batch also ends at this many characters of custom values, so rows with many long values cannot make it huge. */
 export const BATCH_MAX_CHARS = 8 * 1024 * 1024;
@@ -106,6 +102,8 @@ export interface PreparedBatch {
 
 export interface RowCheckerSetup {
   layout: SourceLayout;
+  /** Rows that reach the database per transaction (the dialect's choice: see run.ts). */
+  batchRows: number;
   plan: ImportPlan;
   /** Rows up to here were committed by an earlier run: read again only to remember their emails. */
   fromRow: number;
@@ -158,9 +156,15 @@ export class RowChecker {
     this.reset();
   }
 
-  /** The batch is big enough to write: BATCH_ROWS rows to write, or many more that failed or repeat, or BATCH_MAX_CHARS. */
+  /** The batch is big enough to write: batchRows rows to write, or many more that failed or repeat, or BATCH_MAX_CHARS. */
   get full(): boolean {
-    return this.written >= BATCH_ROWS || this.batch.states.length >= 4 * BATCH_ROWS || this.chars >= BATCH_MAX_CHARS;
+    const { batchRows } = this.s;
+    return this.written >= batchRows || this.batch.states.length >= 4 * batchRows || this.chars >= BATCH_MAX_CHARS;
+  }
+
+  /** About how many rows the file has in all (a guess from its first part): sizes the duplicate table once instead of growing it. */
+  expectRows(rows: number): void {
+    this.seen.expect(rows);
   }
 
   get empty(): boolean {

@@ -1,23 +1,34 @@
 import fs from 'node:fs';
-import type { Store } from '../../store/db.ts';
+import type { Dialect, Store } from '../../store/db.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { ContactStatus } from '../model.ts';
 import { csvCell, csvLine } from './csv.ts';
 import { NEW_TAG_COLORS, type ImportPlan } from './model.ts';
-import { checkRows, checkRowsInWorker, type PrepareSetup } from './prepare.ts';
+import { checkRows, type PrepareSetup } from './prepare.ts';
 import { batchRunner, importsRepo, type BatchRunner, type BatchWriter, type Checkpoint, type ContactChange } from './repo.ts';
 import { chunkFor, COL, ENTRY_PENDING, ENTRY_SKIPPED, GIVEN_CONSENT_SOURCE, GIVEN_STATUS, valueOf, type Chunks, type ContactRows, type PreparedBatch } from './rows.ts';
 import type { SourceLayout } from './source.ts';
 
-export { BATCH_ROWS } from './rows.ts';
+/**
+ * Rows per batch (one transaction). On SQLite the rows are checked in this thread while the
+ * previous batch is written: small batches die young in V8's heap instead of piling up in the old
+ * generation (5,000-row batches grew the heap by over 100 MB). PostgreSQL pays a round trip per
+ * statement, so fewer, larger batches.
+ */
+export function batchRowsFor(dialect: Dialect): number {
+  return dialect === 'sqlite' ? 1000 : 5000;
+}
+
+/** Files from this size are written by a SQLite connection in a thread of its own: below it, starting the thread costs more than it saves. */
+export const WRITER_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 
 /**
- * One run of an import: rows are read and checked into batches (rows.ts, in a worker thread for a
- * large file), and each batch is written in one transaction together with the checkpoint (last
- * row, counters, bytes of results.csv). A run that dies is resumed by the next one: rows up to the
- * checkpoint are read again only to rebuild the duplicate table, counters continue from the stored
- * values, and results.csv is cut back to its committed length.
+ * One run of an import: rows are read and checked into batches (rows.ts), and each batch is
+ * written in one transaction together with the checkpoint (last row, counters, bytes of
+ * results.csv). A run that dies is resumed by the next one: rows up to the checkpoint are read
+ * again only to rebuild the duplicate table, counters continue from the stored values, and
+ * results.csv is cut back to its committed length.
  */
 
 const RESULTS_HEADER = csvLine(['row', 'email', 'outcome', 'reason']);
@@ -32,8 +43,8 @@ export interface RunSetup {
   plan: ImportPlan;
   /** Where the previous run committed (all zero for a first run). */
   from: Checkpoint;
-  /** Check the rows in a worker thread while this one writes. */
-  inWorker: boolean;
+  /** SQLite: write in a thread of its own while this one reads and checks the next rows. */
+  writerThread: boolean;
 }
 
 class Stopped extends Error {}
@@ -77,7 +88,7 @@ export class ImportRun {
     private readonly clock: Clock,
     private readonly s: RunSetup,
   ) {
-    this.batch = batchRunner(store, { brandId: s.brandId, importId: s.importId });
+    this.batch = batchRunner(store, { brandId: s.brandId, importId: s.importId }, { writerThread: s.writerThread });
     this.progress = { ...s.from };
   }
 
@@ -90,29 +101,44 @@ export class ImportRun {
     for (const t of await importsRepo.tags(this.store.db, this.s.brandId)) this.tagIds.set(t.name.toLowerCase(), t.id);
     this.results = ResultsFile.open(this.s.resultsPath, this.progress.resultsBytes);
     if (this.progress.resultsBytes === 0) this.progress.resultsBytes = this.results.size;
-    const setup: PrepareSetup = { filePath: this.s.filePath, sizeBytes: this.s.sizeBytes, layout: this.s.layout, plan: this.s.plan, fromRow: this.s.from.checkpointRow };
-    // The next batch is read and checked while the previous one is written (PostgreSQL works on
-    // its own core meanwhile, and so does the worker); batches still commit one after another, in file order.
-    let writing: Promise<boolean> = Promise.resolve(true);
+    const setup: PrepareSetup = {
+      filePath: this.s.filePath,
+      sizeBytes: this.s.sizeBytes,
+      layout: this.s.layout,
+      plan: this.s.plan,
+      fromRow: this.s.from.checkpointRow,
+      batchRows: batchRowsFor(this.store.dialect),
+    };
+    // The next batch is read and checked while earlier ones are written (PostgreSQL, or the SQLite
+    // writer thread, works on its own core meanwhile). On PostgreSQL two batches are written at
+    // once, on two connections; they still commit one after another, in file order.
+    const inFlight: Array<Promise<boolean>> = [];
+    let last: Promise<boolean> = Promise.resolve(true);
+    let tagsTurn: Promise<void> = Promise.resolve();
     const submit = async (batch: PreparedBatch): Promise<boolean> => {
-      if (!(await writing)) return false;
-      writing = this.flush(batch).then(async (ok) => {
+      if (inFlight.length >= this.batch.lanes && !(await inFlight.shift())) return false;
+      let tagsDone!: () => void;
+      const nextTagsTurn = new Promise<void>((resolve) => (tagsDone = resolve));
+      last = this.flush(batch, { previous: last, tagsTurn, tagsDone }).then(async (ok) => {
         if (ok) await onProgress?.(this.progress);
         return ok;
       });
-      // A failure is thrown by the next await of `writing`; this only keeps it from counting as unhandled meanwhile.
-      writing.catch(() => {});
+      tagsTurn = nextTagsTurn;
+      // A failure is thrown by the next await of it; this only keeps it from counting as unhandled meanwhile.
+      last.catch(() => {});
+      inFlight.push(last);
       return true;
     };
     try {
-      for await (const batch of this.s.inWorker ? checkRowsInWorker(setup) : checkRows(setup)) {
+      for await (const batch of checkRows(setup)) {
         if (!(await submit(batch))) return 'stopped';
       }
-      if (!(await writing)) return 'stopped';
+      while (inFlight.length > 0) if (!(await inFlight.shift())) return 'stopped';
       this.progress.bytesRead = this.s.sizeBytes;
+      await this.batch.refreshStatistics();
       return 'done';
     } finally {
-      await writing.catch(() => false);
+      await Promise.all(inFlight.map((p) => p.catch(() => false)));
       this.results.close(this.progress.resultsBytes);
       await this.batch.close();
     }
@@ -120,26 +146,45 @@ export class ImportRun {
 
   // ---- one batch, one transaction ----------------------------------------------------------------
 
-  private async flush(b: PreparedBatch): Promise<boolean> {
+  /**
+   * Writes a batch in one transaction. The contacts, tags and events may be written while the
+   * previous batch is still open (another lane); the counters, results.csv and the checkpoint
+   * continue from the previous batch's, so they wait for it to commit. Tags are created one batch
+   * after another (`tagsTurn`): a batch may wait for a tag the one before created, never the
+   * other way round, so two open batches cannot wait for each other.
+   */
+  private async flush(b: PreparedBatch, order: { previous: Promise<boolean>; tagsTurn: Promise<void>; tagsDone: () => void }): Promise<boolean> {
     for (const name of b.newTagNames) {
       this.slotNames.push(name);
       this.slotLower.push(name.toLowerCase());
     }
-    const before = this.progress;
-    const next: Checkpoint = { ...before, bytesRead: b.bytesRead, checkpointRow: b.lastRow };
+    let next!: Checkpoint;
     const created = new Map<string, string>();
     try {
       await this.batch.run(this.clock.now().toISOString(), async (w) => {
         const rows = b.contacts;
-        const decided = await this.writeContacts(w, rows);
-        await this.writeTags(w, rows, decided, created);
+        let decided: Decisions;
+        try {
+          decided = await this.writeContacts(w, rows);
+          await order.tagsTurn;
+          await this.writeTags(w, rows, decided, created);
+        } finally {
+          order.tagsDone();
+        }
         await w.addEvents(this.events(rows, decided));
+        // A previous batch that failed or stopped reports that itself; this one rolls back.
+        if (!(await order.previous.catch(() => false))) throw new Stopped();
+        const before = this.progress;
+        next = { ...before, bytesRead: b.bytesRead, checkpointRow: b.lastRow };
         next.resultsBytes = this.results!.write(this.resultLines(b, decided, next), before.resultsBytes);
         if (!(await w.saveCheckpoint(before.checkpointRow, next))) throw new Stopped();
       });
     } catch (err) {
       if (err instanceof Stopped) return false;
       throw err;
+    } finally {
+      // A failure before the tags still lets the next batch take its turn.
+      order.tagsDone();
     }
     this.progress = next;
     for (const [name, id] of created) this.tagIds.set(name, id);
@@ -302,9 +347,7 @@ class ResultsFile {
 
   /** Writes at `at` and returns the offset after the text. */
   write(text: string, at: number): number {
-    const buf = Buffer.from(text, 'utf8');
-    fs.writeSync(this.fd, buf, 0, buf.length, at);
-    return at + buf.length;
+    return at + fs.writeSync(this.fd, text, at, 'utf8');
   }
 
   close(committedBytes: number) {

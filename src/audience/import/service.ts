@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Config } from '../../app/config.ts';
-import { refreshStatistics, type Store } from '../../store/db.ts';
+import type { Store } from '../../store/db.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { AuthContext } from '../../brands/model.ts';
 import { parseInput, type BrandsService } from '../../brands/service.ts';
@@ -21,8 +21,7 @@ import { resolveMapping } from './mapping.ts';
 import { ACTIVE_STATUSES, EXPORT_COLUMNS, IMPORT_QUEUE, StartImportInput, type Import, type ImportPlan, type ImportPreview, type MappingTarget } from './model.ts';
 import { inspectFile } from './preview.ts';
 import { importsRepo, type Checkpoint, type ImportRow } from './repo.ts';
-import { WORKER_MIN_BYTES } from './prepare.ts';
-import { ImportRun } from './run.ts';
+import { ImportRun, WRITER_THREAD_MIN_BYTES } from './run.ts';
 import type { SourceLayout } from './source.ts';
 
 /** What `imports.options` holds: the file layout from upload, and the plan once started. */
@@ -235,10 +234,10 @@ export class ImportService {
 
   /**
    * Runs (or resumes) a queued import to the end. Safe to call again: a finished or cancelled
-   * import is returned as is, and a running one continues from its checkpoint. Rows are checked in
-   * a worker thread when the file is large, unless `inWorker` says otherwise.
+   * import is returned as is, and a running one continues from its checkpoint. On SQLite, a large
+   * file is written from a thread of its own, unless `writerThread` says otherwise.
    */
-  async run(importId: string, opts: { onProgress?: (i: Import) => void | Promise<void>; inWorker?: boolean } = {}): Promise<Import> {
+  async run(importId: string, opts: { onProgress?: (i: Import) => void | Promise<void>; writerThread?: boolean } = {}): Promise<Import> {
     let row = await importsRepo.get(this.db, importId);
     if (!row) throw notFound('import', importId);
     if (row.status === 'queued') {
@@ -265,17 +264,13 @@ export class ImportService {
         layout: options.layout,
         plan: options.plan,
         from: checkpointOf(row),
-        inWorker: opts.inWorker ?? Number(row.size_bytes) >= WORKER_MIN_BYTES,
+        writerThread: opts.writerThread ?? Number(row.size_bytes) >= WRITER_THREAD_MIN_BYTES,
       });
       const base = row;
       const outcome = await run.execute(async (p) => opts.onProgress?.(toImport({ ...base, ...checkpointColumns(p) })));
       if (outcome === 'done') {
         const done = await importsRepo.finish(this.db, importId, run.checkpoint.checkpointRow, { status: 'done', finished_at: this.now(), error: null, ...checkpointColumns(run.checkpoint) });
-        if (done) {
-          removeSource(row);
-          // Segment counts right after a large import need fresh planner statistics to pick good plans.
-          await refreshStatistics(this.deps.store);
-        }
+        if (done) removeSource(row);
       }
     } catch (err) {
       // A problem with the file or the plan does not go away by retrying; anything else (the
