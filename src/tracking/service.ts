@@ -89,12 +89,20 @@ const ratio = (n: number, d: number) => (d > 0 ? n / d : 0);
  * event loop turn later); under load batches grow by themselves, up to MAX_BATCH, with no timer
  * adding latency. A batch that breaks a constraint (a contact erased a moment ago) is retried item
  * by item, so one bad item fails only its own request; any other failure fails the batch.
+ *
+ * `pipelined`: each turn's batch goes out without waiting for the one before, for a writer that
+ * queues batches and commits those waiting together (the writer thread): it never idles between
+ * answering one batch and receiving the next.
  */
 class GroupCommit<T> {
   private queue: Array<{ item: T; resolve: () => void; reject: (err: unknown) => void }> = [];
   private draining: Promise<void> | null = null;
+  private writing = new Set<Promise<void>>();
 
-  constructor(private write: (items: T[]) => Promise<void>) {}
+  constructor(
+    private write: (items: T[]) => Promise<void>,
+    private pipelined: () => boolean,
+  ) {}
 
   add(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -104,30 +112,40 @@ class GroupCommit<T> {
   }
 
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.draining || this.writing.size > 0) await (this.draining ?? Promise.all(this.writing));
   }
 
   private async drain(): Promise<void> {
     // Let the requests that arrived in this I/O turn join the first batch.
     await new Promise((r) => setImmediate(r));
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        await this.write(batch.map((b) => b.item));
-        for (const b of batch) b.resolve();
-      } catch (err) {
-        for (const b of batch) {
-          try {
-            if (batch.length === 1 || !isConstraintError(err)) throw err;
-            await this.write([b.item]);
-            b.resolve();
-          } catch (single) {
-            b.reject(single);
-          }
+      const committed = this.commit(this.queue.splice(0, MAX_BATCH));
+      if (!this.pipelined()) {
+        await committed;
+        continue;
+      }
+      this.writing.add(committed);
+      void committed.finally(() => this.writing.delete(committed));
+    }
+    this.draining = null;
+  }
+
+  /** Settles every item of the batch; never rejects. */
+  private async commit(batch: Array<{ item: T; resolve: () => void; reject: (err: unknown) => void }>): Promise<void> {
+    try {
+      await this.write(batch.map((b) => b.item));
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      for (const b of batch) {
+        try {
+          if (batch.length === 1 || !isConstraintError(err)) throw err;
+          await this.write([b.item]);
+          b.resolve();
+        } catch (single) {
+          b.reject(single);
         }
       }
     }
-    this.draining = null;
   }
 }
 
@@ -148,7 +166,10 @@ class GroupCommit<T> {
  *   through the audience service.
  */
 export class TrackingService {
-  private hits = new GroupCommit<Hit>((batch) => this.writeHits(batch));
+  private hits = new GroupCommit<Hit>(
+    (batch) => this.writeHits(batch),
+    () => !!this.writer && !this.writer.failed,
+  );
   /** Embedded mode: a thread with its own connection writes the hits (writer.ts). */
   private writer: HitWriter | null;
   private recorder = new HitRecorder();

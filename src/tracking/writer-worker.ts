@@ -6,8 +6,7 @@ import type { WriterReply, WriterRequest } from './writer.ts';
 
 /**
  * The thread of `HitWriter`: one connection, one recorder (it keeps the recent clicks the burst
- * rule needs, and every hit of the process passes here), one batch per transaction, in the order
- * the batches arrive.
+ * rule needs, and every hit of the process passes here), hits written in the order they arrive.
  */
 const port = parentPort!;
 const db = connectSqlite((workerData as { file: string }).file);
@@ -47,17 +46,33 @@ async function write(hits: Hit[]): Promise<void> {
   }
 }
 
-let queue = Promise.resolve();
-port.on('message', ({ id, hits }: WriterRequest) => {
-  queue = queue.then(async () => {
-    let reply: WriterReply = { id };
-    try {
-      await write(hits);
-    } catch (err) {
-      const e = err as { message?: string; code?: string };
-      reply = { id, error: { message: String(e?.message ?? err), ...(typeof e?.code === 'string' ? { code: e.code } : {}) } };
-    }
-    port.postMessage(reply);
-    checkpointWhenDue();
-  });
+/**
+ * Requests that arrive while a transaction runs wait for the next one, which then carries all of
+ * them (the service posts a batch per event-loop turn without waiting for the one before, so this
+ * thread never sits idle between a reply and the next batch). setImmediate runs after every
+ * message already delivered has been queued.
+ */
+const waiting: WriterRequest[] = [];
+let scheduled = false;
+
+async function writeWaiting(): Promise<void> {
+  scheduled = false;
+  const group = waiting.splice(0, waiting.length);
+  let error: WriterReply['error'];
+  try {
+    await write(group.flatMap((r) => r.hits));
+  } catch (err) {
+    const e = err as { message?: string; code?: string };
+    error = { message: String(e?.message ?? err), ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+  }
+  for (const r of group) port.postMessage({ id: r.id, ...(error ? { error } : {}) } satisfies WriterReply);
+  checkpointWhenDue();
+}
+
+port.on('message', (request: WriterRequest) => {
+  waiting.push(request);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(() => void writeWaiting());
+  }
 });
