@@ -301,6 +301,7 @@ function sqliteRunner(store: Store, ctx: BatchContext, writerThread: boolean): B
           const result = await fn(writerAt(at));
           await one({ sql: 'commit', get: 'changes' });
           if (++commits % CHECKPOINT_EVERY === 0) checkpointer.request();
+          else if (checkpointer.takeFinished()) await one({ sql: 'pragma wal_checkpoint(PASSIVE)', get: 'rows' });
           return result;
         } catch (err) {
           await one({ sql: 'rollback', get: 'rollback' });
