@@ -104,7 +104,7 @@ export class CampaignsService {
     const c = await repo.sentWithEmail(db, brandId, emailId);
     if (!c) return null;
     const by = c.series_id ? `a step of series ${c.series_id}` : `campaign "${c.name}" (${c.id})`;
-    return `email ${emailId} was sent by ${by}: its tracked links and view-in-browser page must keep working in the inboxes it reached, so it cannot be deleted. Duplicate it to change a copy.`;
+    return `${by} sent it, and its tracked links and view-in-browser page must keep working in the inboxes it reached. Duplicate it to change a copy.`;
   }
 
   private get db() {

@@ -239,7 +239,7 @@ export class EmailsService {
       const row = await this.row(trx, auth.brandId, id);
       for (const guard of this.removalGuards) {
         const refused = await guard(trx, auth.brandId, id);
-        if (refused) throw conflict(refused);
+        if (refused) throw conflict(`“${row.name}” cannot be deleted: ${refused}`);
       }
       await repo.delete(trx, auth.brandId, id);
       await this.opts.brands.audit(trx, { brandId: auth.brandId, actor: auth.actor, action: 'email.deleted', targetType: 'email', targetId: id, details: { name: row.name } });

@@ -8,6 +8,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { PreflightBadge } from '../../components/email/PreflightScore.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { CursorPager } from '../../components/CursorPager.tsx';
+import { ApiError } from '../../api.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { formatDateTime, timeAgo } from '../../lib/format.ts';
@@ -75,7 +76,8 @@ export function EmailsPage() {
       setDeleting(null);
     } catch (err) {
       notifications.show({ color: 'red', title: 'Not deleted', message: err instanceof Error ? err.message : String(err) });
-      setDeleting({ ...deleting, busy: false });
+      // A refusal (the email was sent) stands however often it is confirmed: close the dialog.
+      setDeleting(err instanceof ApiError && err.code === 'conflict' ? null : { ...deleting, busy: false });
     }
   }
 
