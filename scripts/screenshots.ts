@@ -133,9 +133,31 @@ async function seedAudience(app: RunningApp, brandId: string, actor: { type: 'us
   await audience.addSuppression(brandId, { email: 'angry@example.net', reason: 'complaint', source: 'Gmail feedback loop' }, actor);
 }
 
-/** Waits until the page has settled: no requests in flight and no loading placeholders. */
+/** Requests in flight per page, counted from its request events (frames included). */
+const inFlight = new WeakMap<Page, Set<unknown>>();
+function requestsOf(page: Page): Set<unknown> {
+  let open = inFlight.get(page);
+  if (!open) {
+    inFlight.set(page, (open = new Set()));
+    const done = (r: unknown) => open!.delete(r);
+    page.on('request', (r) => open!.add(r));
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
+  }
+  return open;
+}
+
+/**
+ * Waits until the page has settled: no requests in flight for half a second and no loading
+ * placeholders. Counted here rather than with Playwright's `networkidle`: on the email editor
+ * (with its sandboxed preview frame) that never fired, with no request in flight.
+ */
 async function settle(page: Page) {
-  await page.waitForLoadState('networkidle');
+  const open = requestsOf(page);
+  for (let quiet = 0; quiet < 5; ) {
+    await page.waitForTimeout(100);
+    quiet = open.size === 0 ? quiet + 1 : 0;
+  }
   await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
   // Let images (the logo) finish decoding.
   await page.evaluate(() => Promise.all(Array.from(document.images).map((img) => (img.complete ? null : img.decode().catch(() => null)))));
@@ -549,6 +571,7 @@ async function campaignShots(page: Page) {
 const app = await startApp();
 const logo = await startLogoServer();
 const browser = await launchBrowser({ baseUrl: app.baseUrl, viewport: { width: 1280, height: 800 } });
+requestsOf(browser.page);
 const { page } = browser;
 try {
   await page.goto('/');
