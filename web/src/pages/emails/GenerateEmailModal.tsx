@@ -1,6 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Button, Collapse, Group, Loader, Modal, Progress, Select, SegmentedControl, SimpleGrid, Stack, Text, TextInput, ThemeIcon, UnstyledButton } from '@mantine/core';
-import { useInterval } from '@mantine/hooks';
+import { useState, type FormEvent } from 'react';
+import { Alert, Button, Collapse, Group, Modal, Select, SegmentedControl, SimpleGrid, Stack, Text, TextInput, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { IconAlertCircle, IconChevronDown, IconChevronRight, IconSparkles } from '@tabler/icons-react';
 import { useNavigate } from 'react-router-dom';
 import { ApiError } from '../../api.ts';
@@ -8,7 +7,8 @@ import { useFormErrors } from '../../lib/forms.ts';
 import { PromptField } from '../../components/PromptField.tsx';
 import { useInvalidateBrand } from '../../lib/queries.ts';
 import { emailsApi, type Brief, type Tone } from './api.ts';
-import { EMAILS, useComposerInfo } from './queries.ts';
+import { ComposerWorking } from '../../components/ComposerWorking.tsx';
+import { EMAILS, useComposerInfo, useComposerLabel } from './queries.ts';
 
 const EXAMPLES = [
   'Spring sale: 20% off every single-origin coffee this weekend only',
@@ -31,6 +31,7 @@ export function GenerateEmailModal({ opened, onClose }: { opened: boolean; onClo
   const navigate = useNavigate();
   const invalidate = useInvalidateBrand();
   const composer = useComposerInfo(opened);
+  const providerLabel = useComposerLabel(opened);
   const errors = useFormErrors(onForm);
   const [prompt, setPrompt] = useState('');
   const [name, setName] = useState('');
@@ -74,7 +75,6 @@ export function GenerateEmailModal({ opened, onClose }: { opened: boolean; onClo
     setAdvanced((a) => ({ ...a, [field]: value }));
     errors.clearField(`brief.${field}`);
   };
-  const providerLabel = composer.data ? (composer.data.provider === 'builtin' ? 'Built-in composer (offline)' : `${composer.data.provider}${composer.data.model ? ` · ${composer.data.model}` : ''}`) : null;
 
   return (
     <Modal
@@ -188,28 +188,13 @@ export function GenerateEmailModal({ opened, onClose }: { opened: boolean; onClo
   );
 }
 
-/**
- * Shown while the composer works. It is one request with no progress events, so this says what is
- * happening and how long it has taken so far: a slow model must not look like a hang.
- */
+/** What the composer does for one email, while it does it. */
 function Generating({ provider }: { provider: string | null }) {
-  const [seconds, setSeconds] = useState(0);
-  const tick = useInterval(() => setSeconds((s) => s + 1), 1000);
-  useEffect(() => {
-    tick.start();
-    return tick.stop;
-  }, []);
   return (
-    <Stack align="center" gap="md" py="xl" role="status" aria-live="polite">
-      <Loader size="md" type="dots" />
-      <Text fw={600}>Writing your email</Text>
+    <ComposerWorking title="Writing your email" progressLabel="Generating" provider={provider}>
       <Text size="sm" c="dimmed" ta="center">
         The composer is writing the subject, preheader and every block from your brief and brand kit.
       </Text>
-      <Progress value={100} animated striped w="70%" size="sm" aria-label="Generating" />
-      <Text size="xs" c="dimmed">
-        {seconds}s{provider ? ` · ${provider}` : ''}
-      </Text>
-    </Stack>
+    </ComposerWorking>
   );
 }

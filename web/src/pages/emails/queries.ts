@@ -21,6 +21,13 @@ export const useLatestPreflight = (emailId: string) =>
 
 export const useComposerInfo = (enabled = true) => useBrandQuery(['composer'], emailsApi.composer, { staleTime: Infinity, enabled });
 
+/** Who writes (“Built-in composer (offline)”, or the model's provider and name), for the composer dialogs; null until known. */
+export function useComposerLabel(enabled = true): string | null {
+  const { data } = useComposerInfo(enabled);
+  if (!data) return null;
+  return data.provider === 'builtin' ? 'Built-in composer (offline)' : `${data.provider}${data.model ? ` · ${data.model}` : ''}`;
+}
+
 /**
  * After the server hands back a new state of an email (save, composer edit, restore, fix): put it
  * in the cache at once and refresh what derives from it (list, versions, code views).

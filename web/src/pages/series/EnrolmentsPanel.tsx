@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Card, Code, Drawer, EmptyState, Group, SegmentedControl, Stack, Table, Text, Timeline, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData } from '@tanstack/react-query';
-import { IconAlertTriangle, IconArrowBackUp, IconBan, IconCheck, IconClick, IconDoorExit, IconEye, IconFlag, IconMailForward, IconSend, IconUserPlus, IconUsers, IconX } from '@tabler/icons-react';
+import { IconCheck, IconDoorExit, IconFlag, IconUserPlus, IconUsers, IconX } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { CursorPager } from '../../components/CursorPager.tsx';
@@ -12,6 +12,7 @@ import { useCursorPages } from '../../lib/paging.ts';
 import { useBrandQuery } from '../../lib/queries.ts';
 import { useSignedIn } from '../../session.tsx';
 import { skipLabel } from '../campaigns/status.tsx';
+import { MESSAGE_EVENTS, type EventInfo } from '../../components/campaign/messageEvents.ts';
 import { seriesApi, type Enrolment, type EnrolmentStatus, type Series, type TrailEntry } from './api.ts';
 import { EnrolmentStatusBadge, emailLabel, ENROLMENT_STATUSES, exitLabel } from './labels.tsx';
 import { isLive, SERIES, useSeriesUpdated } from './queries.ts';
@@ -143,18 +144,10 @@ function NextStep({ enrolment: e, series }: { enrolment: Enrolment; series: Seri
   );
 }
 
-const TRAIL_INFO: Record<string, { label: string; color: string; icon: typeof IconSend }> = {
+/** A series trail: its enrolment's own entries, and its steps' message events. */
+const TRAIL_INFO: Record<string, EventInfo> = {
+  ...MESSAGE_EVENTS,
   enrolled: { label: 'Enrolled', color: 'brand', icon: IconUserPlus },
-  queued: { label: 'Queued', color: 'gray', icon: IconMailForward },
-  sent: { label: 'Sent', color: 'blue', icon: IconSend },
-  skipped: { label: 'Skipped', color: 'gray', icon: IconBan },
-  delivered: { label: 'Delivered', color: 'teal', icon: IconCheck },
-  opened: { label: 'Opened', color: 'brand', icon: IconEye },
-  clicked: { label: 'Clicked', color: 'teal', icon: IconClick },
-  bounced: { label: 'Bounced', color: 'red', icon: IconArrowBackUp },
-  complained: { label: 'Marked as spam', color: 'red', icon: IconAlertTriangle },
-  unsubscribed: { label: 'Unsubscribed', color: 'orange', icon: IconBan },
-  failed: { label: 'Failed', color: 'red', icon: IconX },
   withdrawn: { label: 'Withdrawn', color: 'gray', icon: IconX },
   exited: { label: 'Exited', color: 'gray', icon: IconDoorExit },
   completed: { label: 'Completed the series', color: 'teal', icon: IconFlag },

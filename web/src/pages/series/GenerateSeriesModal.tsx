@@ -1,12 +1,12 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Button, Group, List, Loader, Modal, NumberInput, Progress, Select, SimpleGrid, Stack, Text, TextInput, ThemeIcon } from '@mantine/core';
-import { useInterval } from '@mantine/hooks';
+import { useState, type FormEvent } from 'react';
+import { Alert, Button, Group, List, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput, ThemeIcon } from '@mantine/core';
 import { IconAlertCircle, IconListNumbers, IconPencil, IconSparkles } from '@tabler/icons-react';
 import { useNavigate } from 'react-router-dom';
 import { useFormErrors } from '../../lib/forms.ts';
 import { PromptField } from '../../components/PromptField.tsx';
 import { useInvalidateBrand } from '../../lib/queries.ts';
-import { useComposerInfo } from '../emails/queries.ts';
+import { ComposerWorking } from '../../components/ComposerWorking.tsx';
+import { useComposerLabel } from '../emails/queries.ts';
 import { seriesApi, type SeriesBrief, type SeriesKind } from './api.ts';
 import { KIND_OPTIONS } from './labels.tsx';
 import { SERIES } from './queries.ts';
@@ -23,7 +23,7 @@ const onForm = (field: string) => field === 'name' || field === 'brief' || field
 export function GenerateSeriesModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
   const navigate = useNavigate();
   const invalidate = useInvalidateBrand();
-  const composer = useComposerInfo(opened);
+  const providerLabel = useComposerLabel(opened);
   const errors = useFormErrors(onForm);
   const [prompt, setPrompt] = useState('');
   const [count, setCount] = useState<number | ''>('');
@@ -58,12 +58,6 @@ export function GenerateSeriesModal({ opened, onClose }: { opened: boolean; onCl
       setBusy(false);
     }
   }
-
-  const providerLabel = composer.data
-    ? composer.data.provider === 'builtin'
-      ? 'Built-in composer (offline)'
-      : `${composer.data.provider}${composer.data.model ? ` · ${composer.data.model}` : ''}`
-    : null;
 
   return (
     <Modal
@@ -163,21 +157,10 @@ export function GenerateSeriesModal({ opened, onClose }: { opened: boolean; onCl
   );
 }
 
-/**
- * Shown while the composer plans and writes. It is one request with no progress events, so this
- * says what is being done and how long it has taken: a slow model must not look like a hang.
- */
+/** What the composer does for a series, while it does it. */
 function Writing({ count, provider }: { count: number | null; provider: string | null }) {
-  const [seconds, setSeconds] = useState(0);
-  const tick = useInterval(() => setSeconds((s) => s + 1), 1000);
-  useEffect(() => {
-    tick.start();
-    return tick.stop;
-  }, []);
   return (
-    <Stack align="center" gap="md" py="lg" role="status" aria-live="polite" data-testid="series-generating">
-      <Loader size="md" type="dots" />
-      <Text fw={600}>Writing your series</Text>
+    <ComposerWorking title="Writing your series" progressLabel="Writing the series" provider={provider} testId="series-generating">
       <List spacing={8} size="sm" c="dimmed" maw={420}>
         <List.Item
           icon={
@@ -198,10 +181,6 @@ function Writing({ count, provider }: { count: number | null; provider: string |
           Writing {count ? `all ${count} emails` : 'every email'} in parallel, so they read as one story with no repeated subject
         </List.Item>
       </List>
-      <Progress value={100} animated striped w="70%" size="sm" aria-label="Writing the series" />
-      <Text size="xs" c="dimmed">
-        {seconds}s{provider ? ` · ${provider}` : ''}
-      </Text>
-    </Stack>
+    </ComposerWorking>
   );
 }

@@ -1,5 +1,5 @@
 import { Anchor, Badge, Code, Drawer, Group, Stack, Text, Timeline } from '@mantine/core';
-import { IconAlertTriangle, IconArrowBackUp, IconBan, IconCheck, IconClick, IconEye, IconMailForward, IconRobot, IconSend, IconX } from '@tabler/icons-react';
+import { IconCheck, IconRobot } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { QueryState } from '../../../components/QueryState.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
@@ -7,21 +7,7 @@ import { useBrandQuery } from '../../../lib/queries.ts';
 import { campaignsApi, type Recipient, type TrailEntry } from '../api.ts';
 import { CAMPAIGNS } from '../queries.ts';
 import { skipLabel } from '../status.tsx';
-
-const EVENT_INFO: Record<string, { label: string; color: string; icon: typeof IconSend }> = {
-  queued: { label: 'Queued', color: 'gray', icon: IconMailForward },
-  skipped: { label: 'Skipped', color: 'gray', icon: IconBan },
-  received: { label: 'Sent', color: 'blue', icon: IconSend },
-  sent: { label: 'Sent', color: 'blue', icon: IconSend },
-  delivered: { label: 'Delivered', color: 'teal', icon: IconCheck },
-  opened: { label: 'Opened', color: 'brand', icon: IconEye },
-  clicked: { label: 'Clicked', color: 'teal', icon: IconClick },
-  bounced: { label: 'Bounced', color: 'red', icon: IconArrowBackUp },
-  complained: { label: 'Marked as spam', color: 'red', icon: IconAlertTriangle },
-  unsubscribed: { label: 'Unsubscribed', color: 'orange', icon: IconBan },
-  deferred: { label: 'Deferred', color: 'yellow', icon: IconAlertTriangle },
-  failed: { label: 'Failed', color: 'red', icon: IconX },
-};
+import { MESSAGE_EVENTS } from '../../../components/campaign/messageEvents.ts';
 
 /** S5.4: one recipient's trail — queued → sent → delivered → opened → clicked, or where it stopped. */
 export function TrailDrawer({ recipient, onClose }: { recipient: Recipient | null; onClose(): void }) {
@@ -66,7 +52,7 @@ function Trail({ recipient }: { recipient: Recipient }) {
 }
 
 function TrailItem({ event: e, ...rest }: { event: TrailEntry }) {
-  const info = EVENT_INFO[e.type] ?? { label: e.type, color: 'gray', icon: IconCheck };
+  const info = MESSAGE_EVENTS[e.type] ?? { label: e.type, color: 'gray', icon: IconCheck };
   const Icon = e.machine ? IconRobot : info.icon;
   const data = e.data ?? {};
   const detail = [data.url, data.bounceClass && `${String(data.bounceClass)} bounce`, data.code, data.diagnostic, data.detail, data.reason].filter(Boolean).map(String);
