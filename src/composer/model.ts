@@ -34,6 +34,8 @@ const strict = <S extends z.ZodRawShape>(shape: S) =>
   z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}` : undefined) });
 
 const phrase = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).optional();
+/** BCP 47, as the brand's and the email's language. */
+const languageTag = z.string().trim().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or pt-BR');
 const httpUrl = z
   .string()
   .trim()
@@ -78,11 +80,7 @@ export const SeriesBrief = strict({
   /** Inferred from the prompt, else nurture. */
   kind: z.enum(SERIES_KINDS).optional(),
   tone: z.enum(TONES).optional(),
-  language: z
-    .string()
-    .trim()
-    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or pt-BR')
-    .optional(),
+  language: languageTag.optional(),
   audience: phrase(300),
   offer: phrase(300),
   ctaUrl: httpUrl.optional(),
@@ -135,11 +133,7 @@ export const Brief = strict({
   offer: phrase(300),
   tone: z.enum(TONES).optional(),
   /** BCP 47; default: the brand's language. */
-  language: z
-    .string()
-    .trim()
-    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or pt-BR')
-    .optional(),
+  language: languageTag.optional(),
   length: z.enum(LENGTHS).default('medium'),
   /** Inferred from the prompt when absent. */
   purpose: z.enum(PURPOSES).optional(),
@@ -213,7 +207,7 @@ export const DraftOutput = z.object({
   subject: z.string().trim().min(1, 'is required').max(150, 'must be at most 150 characters'),
   preheader: z.string().trim().min(1, 'is required').max(300, 'must be at most 300 characters'),
   /** BCP 47 tag of the language the email is written in. */
-  language: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or pt-BR'),
+  language: languageTag,
   document: EmailDocument,
 });
 export type DraftOutput = z.infer<typeof DraftOutput>;

@@ -47,6 +47,16 @@ export interface EnrolmentEventRow {
 }
 
 /** Every query with a brand id names it: another brand's series reads as "not found". */
+/**
+ * Whether the contact in column `contact` may enter the series for something that happened at
+ * column `at` (getting a tag, an event): never enrolled; or, with re-entry, not enrolled now and
+ * not ended after that moment (what happened while enrolled does not bring it back).
+ */
+const mayEnter = (seriesId: string, contact: string, at: string, reentry: boolean) =>
+  sql<SqlBool>`not exists (select 1 from enrolments e where e.series_id = ${seriesId} and e.contact_id = ${sql.ref(contact)}${
+    reentry ? sql` and (e.status = 'active' or e.ended_at >= ${sql.ref(at)})` : sql``
+  })`;
+
 export const seriesRepo = {
   // ---- series ---------------------------------------------------------------------------------
 
@@ -505,17 +515,7 @@ export const seriesRepo = {
       .select('ct.contact_id')
       .where('ct.tag_id', '=', q.tagId)
       .where('ct.created_at', '>=', q.since)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('enrolments as e')
-              .select('e.id')
-              .where('e.series_id', '=', q.seriesId)
-              .whereRef('e.contact_id', '=', 'ct.contact_id')
-              .where((eb) => (q.reentry ? eb.or([eb('e.status', '=', 'active'), eb('e.ended_at', '>=', eb.ref('ct.created_at'))]) : sql<SqlBool>`1 = 1`)),
-          ),
-        ),
-      );
+      .where(mayEnter(q.seriesId, 'ct.contact_id', 'ct.created_at', q.reentry));
     if (q.after) query = query.where('ct.contact_id', '>', q.after);
     return (await query.orderBy('ct.contact_id').limit(q.limit).execute()).map((r) => r.contact_id);
   },
@@ -529,17 +529,7 @@ export const seriesRepo = {
       .where('ev.brand_id', '=', q.brandId)
       .where('ev.type', '=', q.name)
       .where('ev.occurred_at', '>=', q.since)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('enrolments as e')
-              .select('e.id')
-              .where('e.series_id', '=', q.seriesId)
-              .whereRef('e.contact_id', '=', 'ev.contact_id')
-              .where((eb) => (q.reentry ? eb.or([eb('e.status', '=', 'active'), eb('e.ended_at', '>=', eb.ref('ev.occurred_at'))]) : sql<SqlBool>`1 = 1`)),
-          ),
-        ),
-      );
+      .where(mayEnter(q.seriesId, 'ev.contact_id', 'ev.occurred_at', q.reentry));
     if (q.after) query = query.where('ev.contact_id', '>', q.after);
     return (await query.orderBy('ev.contact_id').limit(q.limit).execute()).map((r) => r.contact_id);
   },

@@ -51,7 +51,7 @@ export function openSqlite(file: string): Store {
   // Planner statistics: without them SQLite picks poor plans for tag and segment counts at scale.
   // 0x10002 = analyse (with a row limit, so it stays fast) whatever changed since the file was last opened.
   sqlite.pragma('optimize = 0x10002');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: forKysely(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -70,13 +70,15 @@ export function openSqlite(file: string): Store {
 const STATEMENTS_KEPT = 256;
 
 /**
+ * The handle Kysely gets: the app's connection, seen through the one door all its SQL passes.
+ *
  * Kysely prepares every query it runs; compiling the same SQL again costs as much as running a
  * short query (the outbox's claim and settle statements run thousands of times a minute). This
  * keeps the most recently used statements by SQL text. A statement still being iterated (a
  * streamed query) is busy and cannot run twice at once, so a fresh one is prepared for that call.
  * SQLite re-prepares a kept statement by itself when the schema changes.
  */
-function withStatementCache(sqlite: Database.Database): Pick<Database.Database, 'close' | 'prepare'> {
+function forKysely(sqlite: Database.Database): Pick<Database.Database, 'close' | 'prepare'> {
   const kept = new Map<string, Database.Statement>();
   return {
     close: () => sqlite.close(),

@@ -9,6 +9,7 @@ import { findingsOf, prepareContext } from '../../src/preflight/runner.ts';
 import { preflightInput } from '../../src/preflight/service.ts';
 import { SPAM_WARNING, SPAMASSASSIN, spamFindings, spamScore } from '../../src/preflight/spam.ts';
 import type { CheckContext } from '../../src/preflight/checks/check.ts';
+import { mapLimit } from '../../src/shared/concurrency.ts';
 
 /**
  * The issue's quality bar (S3.2, S4): every email the built-in composer writes for a set of varied
@@ -63,20 +64,6 @@ async function check({ brief, brand }: FixtureBrief): Promise<{ subject: string;
   return { subject: draft.subject, ctx, findings: await findingsOf(ctx) };
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time, keeping the order. */
-async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 const hasSpamAssassin = fs.existsSync(SPAMASSASSIN);
 const summary = (f: Finding) => `${f.severity} ${f.id}: ${f.message}${f.location.excerpt ? ` [${f.location.excerpt}]` : ''}`;
 
@@ -85,7 +72,7 @@ describe('built-in composer emails pass preflight', () => {
 
   beforeAll(async () => {
     const checked = await Promise.all(FIXTURE_BRIEFS.map(check));
-    const spam = hasSpamAssassin ? await pool(checked, SPAM_CONCURRENCY, ({ ctx }) => spamScore(ctx)) : [];
+    const spam = hasSpamAssassin ? await mapLimit(checked, SPAM_CONCURRENCY, ({ ctx }) => spamScore(ctx)) : [];
     FIXTURE_BRIEFS.forEach((f, i) => {
       const result = spam[i] ?? null;
       const findings = [...checked[i].findings, ...(result ? spamFindings(result) : [])];

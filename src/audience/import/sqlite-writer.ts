@@ -60,7 +60,8 @@ const RUNNER = `
     const args = (values) => (c.named ? [values, c.named] : [values]);
     if (c.each) return c.each.map((values) => s.run(...args(values)).changes);
     if (c.get === 'changes') return s.run(...args(c.values ?? [])).changes;
-    return c.get === 'column' ? s.pluck(true).all(...args(c.values ?? [])) : s.all(...args(c.values ?? []));
+    // Statements are kept per SQL text: set plucking both ways, or a kept one would keep it.
+    return s.pluck(c.get === 'column').all(...args(c.values ?? []));
   };`;
 
 type Runner = (c: SqlCall) => unknown;
