@@ -23,6 +23,7 @@ import { prepareMessage, type RenderContext } from '../src/emails/render.ts';
 import { toMime } from '../src/emails/mime.ts';
 import { buildMessage, createSetup, type RecipientJob } from '../src/delivery/send-path/build.ts';
 import type { CompiledEmail, EmailDocument, RecipientData, RenderedMessage } from '../src/emails/model.ts';
+import { median, numberFlag, timed, timedSync } from './_measure.ts';
 
 export interface RenderBenchResult {
   htmlKb: number;
@@ -219,32 +220,8 @@ export async function benchRender(opts: { recipients?: number; runs?: number; lo
   return result;
 }
 
-/** `run-all` starts benchmarks with --expose-gc: collect before each measurement so garbage from the last one is not billed to it. */
-const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
-
-function timedSync(fn: () => void): number {
-  collect();
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
-
-async function timed(fn: () => Promise<void>): Promise<number> {
-  collect();
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function flag(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchRender({ recipients: flag('--recipients'), runs: flag('--runs') }).catch((err) => {
+  benchRender({ recipients: numberFlag('--recipients'), runs: numberFlag('--runs') }).catch((err) => {
     process.stderr.write(`${err.stack ?? err}\n`);
     process.exit(1);
   });

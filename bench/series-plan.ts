@@ -14,6 +14,7 @@ import { FIXTURE_BRAND } from '../src/composer/builtin/briefs.fixture.ts';
 import { BuiltinComposer } from '../src/composer/builtin/composer.ts';
 import { SERIES_KINDS, SERIES_MAX, type Brief, type SeriesKind } from '../src/composer/model.ts';
 import { SeriesWriter } from '../src/composer/series/index.ts';
+import { median, numberFlag, timed } from './_measure.ts';
 
 export interface SeriesPlanBenchResult {
   emails: number;
@@ -75,25 +76,8 @@ export async function benchSeriesPlan(opts: { runs?: number; log?: (line: string
   return { emails: SERIES_MAX, runs, kinds, worstSeriesMs };
 }
 
-/** `run-all` starts benchmarks with --expose-gc: collect before each measurement so garbage from the last one is not billed to it. */
-const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
-
-async function timed(fn: () => Promise<void>): Promise<number> {
-  collect();
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function flag(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchSeriesPlan({ runs: flag('--runs') }).catch((err) => {
+  benchSeriesPlan({ runs: numberFlag('--runs') }).catch((err) => {
     process.stderr.write(`${err.stack ?? err}\n`);
     process.exit(1);
   });

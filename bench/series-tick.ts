@@ -31,6 +31,7 @@ import { Drip, sendZone, stepDueAt } from '../src/series/drip.ts';
 import { Enroller } from '../src/series/enrol.ts';
 import { seriesRepo, type SeriesRow } from '../src/series/repo.ts';
 import { startPersistentPostgres } from './_postgres.ts';
+import { median, numberFlag } from './_measure.ts';
 
 const DATA_DIR = path.resolve(import.meta.dirname, '.data');
 const BRAND = 'brd_bench_series';
@@ -292,8 +293,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t, value };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 export interface SeriesTickResult {
   dialect: 'sqlite' | 'postgres';
   enrolments: number;
@@ -387,13 +386,9 @@ export async function benchSeriesTick(opts: { n?: number; runs?: number; batchSi
   return results;
 }
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
-  benchSeriesTick({ n: flag('--n') ? Number(flag('--n')) : undefined, runs: flag('--runs') ? Number(flag('--runs')) : undefined, batchSize: flag('--batch') ? Number(flag('--batch')) : undefined, sqlite: !process.argv.includes('--no-sqlite'), postgres: !process.argv.includes('--no-postgres') }).catch((err) => {
+  benchSeriesTick({ n: numberFlag('--n'), runs: numberFlag('--runs'), batchSize: numberFlag('--batch'), sqlite: !process.argv.includes('--no-sqlite'), postgres: !process.argv.includes('--no-postgres') }).catch((err) => {
     process.stderr.write(`${err.stack ?? err}\n`);
     process.exit(1);
   });
