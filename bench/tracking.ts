@@ -1,8 +1,14 @@
 /**
  * Tracking endpoints under load (issue 4): requests/s and p99 latency of the open pixel and the
- * click redirect of the real server, events durably written before each response, next to a bare
+ * click redirect of the real server, each hit durably recorded before its response, next to a bare
  * Fastify route answering the same GIF, measured in the same run. Targets: ≥ 50 % of the bare
  * route's requests/s and p99 < 50 ms.
+ *
+ * Embedded mode answers once a hit is committed to the tracking inbox (src/tracking/inbox.ts) and
+ * writes the events from a thread. So after every run the server reports how long it still took
+ * until every answered hit was in the events table, and the bench prints the written rate beside
+ * the request rate: the run's hits over the run plus that time. A writer that cannot keep up shows
+ * there; the request rate alone would hide it.
  *
  * Two processes on loopback: this one drives the load with autocannon; a child (this file with
  * --serve) runs the real app (SQLite file, WAL) with a seeded campaign of sent messages, and the
@@ -68,13 +74,21 @@ async function serve(dir: string, messages: number): Promise<void> {
 
   const port = (a: { server: { address(): unknown } }) => (a.server.address() as { port: number }).port;
   process.stdout.write(`${JSON.stringify({ port: port(app), barePort: port(bare), sqlite: config.sqlitePath })}\n`);
-  process.stdin.on('end', async () => {
+  // 'settle' on stdin: how long until every answered open and click is in the events table (embedded
+  // mode answers once a hit is in the inbox and writes the events from a thread).
+  const commands = readline.createInterface({ input: process.stdin });
+  commands.on('line', async (line) => {
+    if (line !== 'settle') return;
+    const t = performance.now();
+    await ctx.tracking.settled();
+    process.stdout.write(`${JSON.stringify({ settledMs: performance.now() - t })}\n`);
+  });
+  commands.on('close', async () => {
     await app.close();
     await bare.close();
     await ctx.close();
     process.exit(0);
   });
-  process.stdin.resume();
 }
 
 /** A brand, the fixture email, a campaign and `count` subscribed contacts with one sent message each; returns their message tokens. */
@@ -117,10 +131,18 @@ async function drive(): Promise<void> {
   console.log(`tracking: ${messages.toLocaleString('en')} sent messages, ${connections} connections, ${seconds} s per run, median of ${runs} runs (targets: ≥ 50 % of bare Fastify, p99 < 50 ms)`);
 
   const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve', dir, '--messages', String(messages)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const first = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const nextLine = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error('the server process ended');
+    return line.value;
+  };
+  const first = await nextLine();
+  /** How long the server took, once the load stopped, to have every answered hit in the events table. */
+  const settle = async () => {
+    child.stdin!.write('settle\n');
+    return (JSON.parse(await nextLine()) as { settledMs: number }).settledMs;
+  };
   const { port, barePort, sqlite } = JSON.parse(first) as { port: number; barePort: number; sqlite: string };
   const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as string[];
 
@@ -143,14 +165,19 @@ async function drive(): Promise<void> {
 
   // Rounds take every target in turn, so a busy moment of the machine hits all of them alike;
   // ratios are taken within each round, then the median of the rounds is reported.
+  // After each run of a writing target the server is asked how long it still took to have every
+  // answered hit in the events table: a writer that falls behind shows here, and in the written rate.
   const all = new Map(targets.map((t) => [t, [] as AutocannonResult[]]));
-  for (const t of targets) all.get(t)!.push(await load(t, 2)); // warm-up: JIT, caches, SQLite pages (counted for durability)
-  const timed = new Map(targets.map((t) => [t, [] as AutocannonResult[]]));
+  for (const t of targets) {
+    all.get(t)!.push(await load(t, 2)); // warm-up: JIT, caches, SQLite pages (counted for durability)
+    if (t.compare) await settle();
+  }
+  const timed = new Map(targets.map((t) => [t, [] as Array<AutocannonResult & { settledMs: number }>]));
   for (let r = 0; r < runs; r++) {
     for (const t of targets) {
       const result = await load(t, seconds);
       all.get(t)!.push(result);
-      timed.get(t)!.push(result);
+      timed.get(t)!.push({ ...result, settledMs: t.compare ? await settle() : 0 });
     }
   }
 
@@ -166,6 +193,13 @@ async function drive(): Promise<void> {
     const verdict = t.compare ? `   ${(share * 100).toFixed(0)} % of bare (≥ 50 %: ${share >= 0.5 ? 'met' : 'MISSED'}), p99 < 50 ms: ${p99 < 50 ? 'met' : 'MISSED'}` : t === targets[0] ? '' : `   ${(share * 100).toFixed(0)} % of bare`;
     console.log(`  ${t.name.padEnd(31)} ${fmt(rps).padStart(7)} req/s  p50 ${median(runsOf.map((x) => x.latency.p50)).toFixed(1).padStart(5)} ms  p99 ${p99.toFixed(1).padStart(5)} ms${verdict}`);
     console.log(`  ${''.padEnd(31)} runs: ${runsOf.map((x) => fmt(x.requests.average)).join(', ')} req/s${bad > 0 ? `; ${bad} errors, timeouts or unexpected statuses` : ''}`);
+    if (!t.compare) continue;
+    // Written rate: the run's hits over the time until the last of them was in the events table.
+    const written = runsOf.map((x) => x[t.expect] / (seconds + x.settledMs / 1000));
+    const writtenShare = median(written.map((w, i) => w / bareRuns[i].requests.average));
+    console.log(
+      `  ${''.padEnd(31)} all in the events table ${median(runsOf.map((x) => x.settledMs)).toFixed(0)} ms after the load stopped (runs: ${runsOf.map((x) => x.settledMs.toFixed(0)).join(', ')} ms); written ${fmt(median(written))} events/s = ${(writtenShare * 100).toFixed(0)} % of bare`,
+    );
   }
 
   child.stdin!.end();

@@ -13,6 +13,7 @@ import * as m010 from './migrations/010_tracking.ts';
 import * as m011 from './migrations/011_campaigns_extra.ts';
 import * as m012 from './migrations/012_series.ts';
 import * as m013 from './migrations/013_human_engagement_index.ts';
+import * as m014 from './migrations/014_tracking_inbox.ts';
 
 /**
  * Migrations are registered in code (not discovered on disk) so the same list runs from the CLI,
@@ -37,6 +38,7 @@ export const migrations: Migration[] = [
   { name: '011_campaigns_extra', up: m011.up },
   { name: '012_series', up: m012.up },
   { name: '013_human_engagement_index', up: m013.up },
+  { name: '014_tracking_inbox', up: m014.up },
 ];
 
 export async function migrate(store: Store): Promise<string[]> {

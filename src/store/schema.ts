@@ -543,3 +543,14 @@ export interface DB {
   enrolments: EnrolmentsTable;
   enrolment_events: EnrolmentEventsTable;
 }
+
+// 014_tracking_inbox: how far the tracking thread has written the inbox's hits (embedded mode).
+export interface TrackingInboxTable {
+  generation: string;
+  folded: number;
+  updated_at: string;
+}
+
+export interface DB {
+  tracking_inbox: TrackingInboxTable;
+}

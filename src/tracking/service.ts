@@ -156,9 +156,11 @@ class GroupCommit<T> {
  * - Every public endpoint verifies its signed token without touching the database; a click only
  *   ever redirects to a URL of the email version the token names (or the URL signed into a link
  *   token), never to one taken from the request.
- * - Opens and clicks are written durably before the response goes out, through a group commit
- *   (event rows + first-time columns in one transaction per batch).
- *   An open or click that cannot be written is logged and still answered (pixel, redirect).
+ * - Opens and clicks are durable before the response goes out, through a group commit: on
+ *   PostgreSQL the event rows and first-time columns in one transaction per batch; in embedded
+ *   mode the batch is appended to the tracking inbox and a thread writes the events moments
+ *   later (writer.ts; `settled` waits for it). An open or click that cannot be recorded is logged
+ *   and still answered (pixel, redirect).
  * - Machine opens and scanner clicks (machine.ts) are recorded with events.machine = 1 and never
  *   set opened_at / clicked_at: those columns are the recipient's own firsts, so unique opens and
  *   clicks count people. A human click also sets opened_at (a click implies an open).
@@ -170,20 +172,19 @@ export class TrackingService {
     (batch) => this.writeHits(batch),
     () => !!this.writer && !this.writer.failed,
   );
-  /** Embedded mode: a thread with its own connection writes the hits (writer.ts). */
+  /** Embedded mode: hits go to the inbox, and a thread with its own connection writes them (writer.ts). */
   private writer: HitWriter | null;
   private recorder = new HitRecorder();
   private publicTopics = new Map<string, { at: number; topics: Promise<Topic[]> }>();
 
   constructor(private opts: TrackingOptions) {
-    const sqlite = opts.store.sqlite;
-    this.writer = sqlite && !sqlite.memory ? new HitWriter(sqlite.name) : null;
+    const { store } = opts;
+    this.writer = store.sqlite && !store.sqlite.memory ? new HitWriter({ db: store.db, sqlite: store.sqlite }, opts.log) : null;
   }
 
   /**
-   * Through the writer thread; on PostgreSQL (no thread needed: the pool's queries do not block),
-   * or once the thread failed, on this one. The batch the thread failed on is written here too:
-   * a thread that died in its commit may have written it, and a count one too high beats a lost event.
+   * Through the inbox and the writer thread; on PostgreSQL (no thread needed: the pool's queries
+   * do not block), or once the inbox cannot be written, straight to the database on this thread.
    */
   private async writeHits(batch: Hit[]): Promise<void> {
     const writer = this.writer;
@@ -192,7 +193,7 @@ export class TrackingService {
         return await writer.record(batch);
       } catch (err) {
         if (!writer.failed) throw err;
-        this.opts.log.error({ err }, 'the tracking writer thread failed; opens and clicks are written on the main thread from now on');
+        this.opts.log.error({ err }, 'the tracking inbox cannot be written; opens and clicks are written on the main thread from now on');
       }
     }
     await this.db.transaction().execute((trx) => this.recorder.record(kyselyHitQueries(trx, this.dialect), batch));
@@ -206,6 +207,12 @@ export class TrackingService {
   }
   private now(): Date {
     return this.opts.clock.now();
+  }
+
+  /** Resolves once every open and click answered so far is in the database (the results show it). */
+  async settled(): Promise<void> {
+    await this.hits.idle();
+    await this.writer?.flush();
   }
 
   /** Waits until every accepted open and click is committed (shutdown). */

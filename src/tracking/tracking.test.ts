@@ -21,10 +21,19 @@ describe.each(DIALECTS)('tracking (%s)', (dialect) => {
     await t?.close();
   });
 
-  const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers: { 'user-agent': BROWSER, ...headers } });
+  /** A request, then the moment its open or click is in the database (embedded mode writes it from the inbox). */
+  const get = async (url: string, headers: Record<string, string> = {}) => {
+    const res = await t.app.inject({ method: 'GET', url, headers: { 'user-agent': BROWSER, ...headers } });
+    await t.ctx.tracking.settled();
+    return res;
+  };
   const path = (url: string) => new URL(url).pathname;
-  const message = (id: string) => t.ctx.store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const events = (messageId: string, type?: string) => {
+  const message = async (id: string) => {
+    await t.ctx.tracking.settled();
+    return t.ctx.store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  };
+  const events = async (messageId: string, type?: string) => {
+    await t.ctx.tracking.settled();
     let q = t.ctx.store.db.selectFrom('events').selectAll().where('message_id', '=', messageId);
     if (type) q = q.where('type', '=', type);
     return q.orderBy('occurred_at').execute();

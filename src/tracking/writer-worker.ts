@@ -1,78 +1,68 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectSqlite } from '../store/db.ts';
-import { HitRecorder, type Hit } from './recorder.ts';
-import { sqliteHitQueries } from './repo.ts';
-import type { WriterReply, WriterRequest } from './writer.ts';
+import { threadFold } from './fold.ts';
+import { HitInbox, inboxFileOf } from './inbox.ts';
+import { REPORT_EVERY, WAKE, WANTED, writerShared, type WriterReport } from './writer.ts';
 
 /**
- * The thread of `HitWriter`: one connection, one recorder (it keeps the recent clicks the burst
- * rule needs, and every hit of the process passes here), hits written in the order they arrive.
+ * The thread of `HitWriter`: one connection to the database, one to the inbox. Woken through
+ * shared memory after appends, it writes the inbox's hits, a chunk per transaction, in the order
+ * they were appended, until none are left.
  */
 const port = parentPort!;
-const db = connectSqlite((workerData as { file: string }).file);
+const { file, shared: buffer } = workerData as { file: string; shared: SharedArrayBuffer };
+const shared = writerShared(buffer);
+const db = connectSqlite(file);
 db.pragma('cache_size = -16384');
 // Only this thread waits, never the event loop: a long transaction of the app's must not cost events.
 db.pragma('busy_timeout = 30000');
-const queries = sqliteHitQueries(db);
-const recorder = new HitRecorder();
+const fold = threadFold(db, new HitInbox(inboxFileOf(file)));
 
 /**
  * SQLite checkpoints inside the commit that takes the WAL past 1,000 pages: under a stream of
- * opens that was every few batches, and the copy (with its fsync) cost as much as the writes.
- * This connection checkpoints after answering instead, at most once a second, so a page that
- * every batch changes (the end of an index) is copied once a second, not once per checkpoint.
+ * opens that was every few chunks, and the copy (with its fsync) cost as much as the writes.
+ * This connection checkpoints between chunks instead, at most once a second, so a page that every
+ * chunk changes (the end of an index) is copied once a second, not once per checkpoint.
  */
 db.pragma('wal_autocheckpoint = 0');
 const CHECKPOINT_EVERY_MS = 1_000;
 let lastCheckpoint = Date.now();
-let uncheckpointed = false;
 
 function checkpointWhenDue(): void {
-  if (!uncheckpointed || Date.now() - lastCheckpoint < CHECKPOINT_EVERY_MS) return;
+  if (Date.now() - lastCheckpoint < CHECKPOINT_EVERY_MS) return;
   db.pragma('wal_checkpoint(PASSIVE)');
   lastCheckpoint = Date.now();
-  uncheckpointed = false;
 }
 
-async function write(hits: Hit[]): Promise<void> {
-  db.exec('begin immediate');
-  try {
-    await recorder.record(queries, hits);
-    db.exec('commit');
-    uncheckpointed = true;
-  } catch (err) {
-    if (db.inTransaction) db.exec('rollback');
-    throw err;
-  }
-}
+/** Atomics.waitAsync (Node 16+), which the TypeScript lib this project targets does not declare yet. */
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
 
 /**
- * Requests that arrive while a transaction runs wait for the next one, which then carries all of
- * them (the service posts a batch per event-loop turn without waiting for the one before, so this
- * thread never sits idle between a reply and the next batch). setImmediate runs after every
- * message already delivered has been queued.
+ * Writes until nothing is left, then sleeps until the next append. Reports go to the main thread
+ * only when someone waits for them (flush), when a hit was dropped, or every REPORT_EVERY hits.
  */
-const waiting: WriterRequest[] = [];
-let scheduled = false;
-
-async function writeWaiting(): Promise<void> {
-  scheduled = false;
-  const group = waiting.splice(0, waiting.length);
-  let error: WriterReply['error'];
-  try {
-    await write(group.flatMap((r) => r.hits));
-  } catch (err) {
-    const e = err as { message?: string; code?: string };
-    error = { message: String(e?.message ?? err), ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+async function run(): Promise<void> {
+  let reported = fold.folded;
+  for (;;) {
+    const seen = Atomics.load(shared.signal, WAKE);
+    for (let report = await fold.next(); report; report = await fold.next()) {
+      Atomics.store(shared.progress, 0, BigInt(report.folded));
+      if (report.dropped.length > 0 || Atomics.load(shared.signal, WANTED) === 1 || report.folded - reported >= REPORT_EVERY) {
+        port.postMessage(report satisfies WriterReport);
+        reported = report.folded;
+      }
+      checkpointWhenDue();
+    }
+    if (Atomics.load(shared.signal, WANTED) === 1 && reported < fold.folded) {
+      port.postMessage({ folded: fold.folded, dropped: [] } satisfies WriterReport);
+      reported = fold.folded;
+    }
+    const sleep = waitAsync(shared.signal, WAKE, seen);
+    if (sleep.async) await sleep.value;
   }
-  for (const r of group) port.postMessage({ id: r.id, ...(error ? { error } : {}) } satisfies WriterReply);
-  checkpointWhenDue();
 }
 
-port.on('message', (request: WriterRequest) => {
-  waiting.push(request);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(() => void writeWaiting());
-  }
-});
+// Waiting in waitAsync holds no reference on the thread's event loop; a listening port does.
+port.on('message', () => {});
+// A failure is left unhandled on purpose: it ends the thread, and the main thread takes over.
+void run();

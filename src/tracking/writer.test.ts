@@ -1,12 +1,16 @@
+import Database from 'better-sqlite3';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
-import { sentCampaign } from './testing.ts';
+import { HitInbox, inboxFileOf } from './inbox.ts';
+import type { Hit } from './recorder.ts';
+import { sentCampaign, type FixtureCampaign } from './testing.ts';
 import { HitWriter } from './writer.ts';
 
-const hit = { kind: 'opened' as const, messageId: 'msg_x', contactId: 'ctc_x', at: new Date(), signal: { method: 'GET', userAgent: null, ip: null } };
-const unopenable = () => new HitWriter('/nonexistent-dir/for-sure/tidings.db');
+const log = pino({ level: 'silent' });
+const openOf = (m: { id: string; contactId: string }): Hit => ({ kind: 'opened', messageId: m.id, contactId: m.contactId, at: new Date(), signal: { method: 'GET', userAgent: null, ip: null } });
 
-describe('the tracking writer thread (SQLite)', () => {
+describe('the tracking inbox and its writer thread (SQLite)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp('sqlite');
@@ -15,26 +19,79 @@ describe('the tracking writer thread (SQLite)', () => {
     await t?.close();
   });
 
-  it('rejects the waiting batch and reports itself failed when its thread cannot run', async () => {
-    const writer = unopenable();
-    await expect(writer.record([hit])).rejects.toThrow(/unable to open database file|directory does not exist/i);
-    expect(writer.failed).toBe(true);
-    await writer.close();
-  });
+  const store = () => ({ db: t.ctx.store.db, sqlite: t.ctx.store.sqlite! });
+  const inboxFile = () => inboxFileOf(t.ctx.store.sqlite!.name);
+  const opened = async (c: FixtureCampaign) =>
+    (await t.ctx.store.db.selectFrom('events').select('message_id').where('type', '=', 'opened').where('campaign_id', '=', c.campaignId).execute()).map((e) => e.message_id).sort();
+  const ids = (c: FixtureCampaign) => c.messages.map((m) => m.id).sort();
 
-  it('writes opens from its own connection, visible to the app as soon as the pixel is answered', async () => {
+  it('answers once the open is in the inbox; the thread writes it, and settled() waits for that', async () => {
     const c = await sentCampaign(t.ctx, t.brandId, { contacts: 1 });
     expect((await t.app.inject({ method: 'GET', url: `/t/o/${c.messages[0].token}` })).statusCode).toBe(200);
+    await t.ctx.tracking.settled();
     const row = await t.ctx.store.db.selectFrom('messages').select('opened_at').where('id', '=', c.messages[0].id).executeTakeFirstOrThrow();
     expect(row.opened_at).toBe(t.clock.now().toISOString());
+    // Written by the thread, which is still there for the next one (it sleeps between appends).
+    await new Promise((r) => setTimeout(r, 200));
+    expect((t.ctx.tracking as unknown as { writer: HitWriter }).writer.writingOnMainThread).toBe(false);
   });
 
-  it('loses no open when the thread fails: that batch and the ones after are written on the main thread', async () => {
-    // The service's own writer, swapped for one whose thread cannot open the file.
+  it('writes, exactly once, the hits a killed process appended but never wrote, when the next one starts', async () => {
+    const c = await sentCampaign(t.ctx, t.brandId, { contacts: 3 });
+    const killed = new HitInbox(inboxFile());
+    killed.append(c.messages.map(openOf));
+    killed.close();
+
+    const next = new HitWriter(store(), log);
+    await next.flush();
+    await next.close();
+    expect(await opened(c)).toEqual(ids(c));
+
+    // Another start (and the service's own writer, on the same file) finds nothing left to write.
+    const again = new HitWriter(store(), log);
+    await again.flush();
+    await again.close();
+    await t.ctx.tracking.settled();
+    expect(await opened(c)).toEqual(ids(c));
+  });
+
+  it('keeps writing from the main thread when the thread dies, without writing a hit twice', async () => {
+    const c = await sentCampaign(t.ctx, t.brandId, { contacts: 4 });
+    const writer = new HitWriter(store(), log);
+    await writer.record(c.messages.slice(0, 2).map(openOf));
+    await writer.flush();
+    expect(writer.writingOnMainThread).toBe(false);
+    await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    expect(writer.writingOnMainThread).toBe(true);
+    await writer.record(c.messages.slice(2).map(openOf));
+    await writer.flush();
+    await writer.close();
+    expect(await opened(c)).toEqual(ids(c));
+  });
+
+  it('drops a hit it cannot read, reports it, and writes the ones behind it', async () => {
+    const c = await sentCampaign(t.ctx, t.brandId, { contacts: 1 });
+    const raw = new Database(inboxFile());
+    raw.prepare('insert into hits (hit) values (?)').run('{"kind":"opened","messageId":');
+    raw.close();
+    const errors: unknown[] = [];
+    const writer = new HitWriter(store(), pino({ level: 'error' }, { write: (line: string) => void errors.push(JSON.parse(line)) }));
+    await writer.record(c.messages.map(openOf));
+    await writer.flush();
+    await writer.close();
+    expect(await opened(c)).toEqual(ids(c));
+    expect(errors).toEqual([expect.objectContaining({ msg: 'tracking event could not be recorded' })]);
+  });
+
+  it('when the inbox cannot be written, rejects, reports itself failed, and the service writes on the main thread', async () => {
+    const unopenable = () => new HitWriter({ db: t.ctx.store.db, sqlite: { name: '/nonexistent-dir/for-sure/tidings.db' } as Database.Database }, log);
+    const broken = unopenable();
+    await expect(broken.record([openOf({ id: 'msg_x', contactId: 'ctc_x' })])).rejects.toThrow(/unable to open database file|directory does not exist/i);
+    expect(broken.failed).toBe(true);
+
     (t.ctx.tracking as unknown as { writer: HitWriter }).writer = unopenable();
     const c = await sentCampaign(t.ctx, t.brandId, { contacts: 2 });
     for (const m of c.messages) expect((await t.app.inject({ method: 'GET', url: `/t/o/${m.token}` })).statusCode).toBe(200);
-    const opens = await t.ctx.store.db.selectFrom('events').select('message_id').where('type', '=', 'opened').where('campaign_id', '=', c.campaignId).execute();
-    expect(opens.map((e) => e.message_id).sort()).toEqual(c.messages.map((m) => m.id).sort());
+    expect(await opened(c)).toEqual(ids(c));
   });
 });

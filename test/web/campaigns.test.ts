@@ -158,6 +158,7 @@ describe('web app campaigns', () => {
   });
 
   it('shows the click in the campaign’s results and in the recipient’s trail', async () => {
+    await app.ctx.tracking.settled(); // the click is written from the tracking inbox moments after the redirect
     await page.goto(`/campaigns/${campaignId}`);
     await page.getByTestId('stat-clicks-value').getByText('1', { exact: true }).waitFor();
     await page.getByTestId('link-clicks').getByText(landing.url).waitFor();

@@ -1,0 +1,126 @@
+import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { DB } from '../store/schema.ts';
+import type { HitInbox } from './inbox.ts';
+import { HitRecorder, type Hit } from './recorder.ts';
+import { kyselyHitQueries, sqliteHitQueries } from './repo.ts';
+
+/** Hits written per transaction: a few milliseconds of the database's write lock at a time. */
+export const FOLD_CHUNK = 500;
+
+/** What one step of the fold did: how far the database now has the inbox, and hits it had to drop. */
+export interface FoldReport {
+  folded: number;
+  dropped: Array<{ seq: number; message: string }>;
+}
+
+/** Inbox entries that decoded. */
+type Entry = { seq: number; hit: Hit };
+
+/**
+ * Writes the entries and the inbox mark `through` in one transaction of the database. Entries at
+ * or below the mark it finds there are skipped: another process on the same file (a second
+ * `tidings` command replaying the inbox at start) may have written them first.
+ */
+export type FoldCommit = (entries: Entry[], through: number) => Promise<void>;
+
+/**
+ * Moves the inbox's hits into the database, in order, a chunk per transaction: the events, their
+ * rollup and first-time columns (HitRecorder), and how far it got (tracking_inbox) commit
+ * together, so a restart resumes exactly after the last hit written.
+ *
+ * A chunk that fails is written again hit by hit: a hit that still fails (or a row that does not
+ * decode) is dropped and reported, so one bad hit can never hold back the ones behind it.
+ */
+export class HitFold {
+  constructor(
+    private readonly inbox: HitInbox,
+    private readonly commit: FoldCommit,
+    private through: number,
+  ) {}
+
+  get folded(): number {
+    return this.through;
+  }
+
+  /** Writes the next chunk; null when nothing was waiting. */
+  async next(limit = FOLD_CHUNK): Promise<FoldReport | null> {
+    const entries = this.inbox.read(this.through, limit);
+    if (entries.length === 0) return null;
+    const last = entries[entries.length - 1].seq;
+    const dropped = entries.filter((e) => e.error).map((e) => ({ seq: e.seq, message: e.error!.message }));
+    const hits = entries.filter((e): e is Entry => e.hit !== undefined);
+    try {
+      await this.commit(hits, last);
+    } catch {
+      for (const e of hits) {
+        try {
+          await this.commit([e], e.seq);
+        } catch (err) {
+          dropped.push({ seq: e.seq, message: String((err as Error)?.message ?? err) });
+        }
+      }
+      await this.commit([], last);
+    }
+    this.through = last;
+    return { folded: last, dropped };
+  }
+}
+
+const MARK = `insert into tracking_inbox (generation, folded, updated_at) values (?, ?, ?)
+  on conflict (generation) do update set folded = excluded.folded, updated_at = excluded.updated_at`;
+
+/** The tracking thread's fold: statements prepared once on its own connection. */
+export function threadFold(db: Database.Database, inbox: HitInbox): HitFold {
+  const queries = sqliteHitQueries(db);
+  const recorder = new HitRecorder();
+  const mark = db.prepare(MARK);
+  const markOf = db.prepare('select folded from tracking_inbox where generation = ?').pluck();
+  const written = () => Number(markOf.get(inbox.generation) ?? 0);
+  return new HitFold(
+    inbox,
+    async (entries, seq) => {
+      db.exec('begin immediate');
+      try {
+        const done = written();
+        if (seq <= done) return void db.exec('commit');
+        const hits = unwritten(entries, done);
+        if (hits.length > 0) await recorder.record(queries, hits);
+        mark.run(inbox.generation, seq, new Date().toISOString());
+        db.exec('commit');
+      } catch (err) {
+        if (db.inTransaction) db.exec('rollback');
+        throw err;
+      }
+    },
+    written(),
+  );
+}
+
+const unwritten = (entries: readonly Entry[], mark: number) => entries.filter((e) => e.seq > mark).map((e) => e.hit);
+
+/**
+ * The main thread's fold, once the thread failed: through Kysely, whose transactions keep the
+ * app's other queries out of this one.
+ */
+export async function mainThreadFold(db: Kysely<DB>, inbox: HitInbox): Promise<HitFold> {
+  const recorder = new HitRecorder();
+  const written = async (trx: Kysely<DB>) =>
+    Number((await trx.selectFrom('tracking_inbox').select('folded').where('generation', '=', inbox.generation).executeTakeFirst())?.folded ?? 0);
+  return new HitFold(
+    inbox,
+    (entries, seq) =>
+      db.transaction().execute(async (trx) => {
+        const done = await written(trx);
+        if (seq <= done) return;
+        const hits = unwritten(entries, done);
+        if (hits.length > 0) await recorder.record(kyselyHitQueries(trx, 'sqlite'), hits);
+        await trx
+          .insertInto('tracking_inbox')
+          .values({ generation: inbox.generation, folded: seq, updated_at: new Date().toISOString() })
+          .onConflict((oc) => oc.column('generation').doUpdateSet({ folded: seq, updated_at: new Date().toISOString() }))
+          .execute();
+      }),
+    await written(db),
+  );
+}
