@@ -1,6 +1,6 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { ComposerConfig } from '../app/config.ts';
-import { causeOf, upstreamError, type ModelClient, type ModelReply, type OutputSpec, type Turn } from './llm.ts';
+import { causeOf, lazySdk, upstreamError, type ModelClient, type ModelReply, type OutputSpec, type Turn } from './llm.ts';
 
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
 /** Enough for a long email's JSON; non-streaming requests this size stay well within the timeout. */
@@ -14,25 +14,20 @@ const MAX_TOKENS = 8192;
 export class AnthropicClient implements ModelClient {
   readonly provider = 'anthropic' as const;
   readonly model: string;
-  private readonly client: Anthropic;
   private readonly baseURL: string;
+  private readonly connect: () => Promise<{ sdk: typeof Anthropic; client: Anthropic }>;
 
   constructor(private readonly config: ComposerConfig) {
     this.model = config.model ?? DEFAULT_ANTHROPIC_MODEL;
     // The SDK appends /v1/messages itself.
     this.baseURL = (config.baseUrl ?? 'https://api.anthropic.com').replace(/\/+$/, '').replace(/\/v1$/, '');
-    this.client = new Anthropic({
-      // Passing the key keeps the SDK from looking for credentials elsewhere (profiles, environment).
-      apiKey: config.apiKey ?? 'not-needed',
-      baseURL: this.baseURL,
-      timeout: config.timeoutMs,
-      maxRetries: 0,
-    });
+    this.connect = lazySdk(() => import('@anthropic-ai/sdk').then((m) => m.default), (sdk, options) => new sdk(options), config, this.baseURL);
   }
 
   async complete(system: string, turns: Turn[], output: OutputSpec): Promise<ModelReply> {
+    const { sdk, client } = await this.connect();
     try {
-      const res = await this.client.messages.create({
+      const res = await client.messages.create({
         model: this.model,
         max_tokens: MAX_TOKENS,
         system,
@@ -46,15 +41,15 @@ export class AnthropicClient implements ModelClient {
       const text = res.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
       return { raw: text, truncated, refusal: res.stop_reason === 'refusal' ? text || 'no reason given' : undefined };
     } catch (err) {
-      throw this.failure(err);
+      throw this.failure(sdk, err);
     }
   }
 
-  private failure(err: unknown): Error {
+  private failure(sdk: typeof Anthropic, err: unknown): Error {
     const fail = (f: Parameters<typeof upstreamError>[4]) => upstreamError('anthropic', this.model, this.baseURL, this.config.timeoutMs, f);
-    if (err instanceof Anthropic.APIConnectionTimeoutError) return fail({ kind: 'timeout', message: err.message });
-    if (err instanceof Anthropic.APIConnectionError) return fail({ kind: 'unreachable', message: causeOf(err) });
-    if (err instanceof Anthropic.APIError && err.status) {
+    if (err instanceof sdk.APIConnectionTimeoutError) return fail({ kind: 'timeout', message: err.message });
+    if (err instanceof sdk.APIConnectionError) return fail({ kind: 'unreachable', message: causeOf(err) });
+    if (err instanceof sdk.APIError && err.status) {
       return fail({ kind: 'status', status: err.status, message: err.apiMessage ?? '', retryAfter: err.headers?.get('retry-after') });
     }
     return err instanceof Error ? err : new Error(String(err));

@@ -417,6 +417,26 @@ function statusReason(status: number): string {
 }
 
 /** "ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)" rather than the SDKs' generic "Connection error." */
+/** What both vendor SDKs' clients are made with: the key, the server, the timeout, and no retries of their own. */
+export interface SdkOptions {
+  apiKey: string;
+  baseURL: string;
+  timeout: number;
+  maxRetries: number;
+}
+
+/**
+ * A vendor SDK and its client, loaded and made with the first request: an app that never calls
+ * the model does not carry the SDK (the Anthropic one alone is 16 MB). Failures surface at once
+ * with a clear error (no retries); the caller decides whether to try again. A local server needs
+ * no key, but both SDKs insist on one (passing it also keeps them from looking for credentials
+ * elsewhere); the server ignores it.
+ */
+export function lazySdk<Sdk, Client>(load: () => Promise<Sdk>, make: (sdk: Sdk, options: SdkOptions) => Client, config: { apiKey?: string | null; timeoutMs: number }, baseURL: string) {
+  let made: Promise<{ sdk: Sdk; client: Client }> | null = null;
+  return () => (made ??= load().then((sdk) => ({ sdk, client: make(sdk, { apiKey: config.apiKey ?? 'not-needed', baseURL, timeout: config.timeoutMs, maxRetries: 0 }) })));
+}
+
 export function causeOf(err: Error): string {
   let message = err.message;
   for (let cause: unknown = err.cause; cause instanceof Error; cause = cause.cause) {

@@ -1,7 +1,7 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ComposerConfig } from '../app/config.ts';
-import { causeOf, upstreamError, type ModelClient, type ModelReply, type OutputSpec, type Turn } from './llm.ts';
+import { causeOf, lazySdk, upstreamError, type ModelClient, type ModelReply, type OutputSpec, type Turn } from './llm.ts';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-5-mini';
 
@@ -13,27 +13,21 @@ export const DEFAULT_OPENAI_MODEL = 'gpt-5-mini';
 export class OpenAIClient implements ModelClient {
   readonly provider = 'openai' as const;
   readonly model: string;
-  private readonly client: OpenAI;
   private readonly baseURL: string;
+  private readonly connect: () => Promise<{ sdk: typeof OpenAI; client: OpenAI }>;
   private structured = true;
 
   constructor(private readonly config: ComposerConfig) {
     this.model = config.model ?? DEFAULT_OPENAI_MODEL;
     this.baseURL = openaiBaseUrl(config.baseUrl);
-    this.client = new OpenAI({
-      // Local servers need no key, but the SDK insists on one; they ignore it.
-      apiKey: config.apiKey ?? 'not-needed',
-      baseURL: this.baseURL,
-      timeout: config.timeoutMs,
-      // Failures surface at once with a clear error; the caller decides whether to try again.
-      maxRetries: 0,
-    });
+    this.connect = lazySdk(() => import('openai').then((m) => m.default), (sdk, options) => new sdk(options), config, this.baseURL);
   }
 
   async complete(system: string, turns: Turn[], output: OutputSpec): Promise<ModelReply> {
     const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: system }, ...turns.map(toMessage)];
+    const { sdk, client } = await this.connect();
     try {
-      const res = await this.client.chat.completions.create({
+      const res = await client.chat.completions.create({
         model: this.model,
         messages,
         response_format: this.structured
@@ -43,19 +37,19 @@ export class OpenAIClient implements ModelClient {
       const choice = res.choices[0];
       return { raw: choice?.message?.content ?? '', truncated: choice?.finish_reason === 'length', refusal: choice?.message?.refusal ?? undefined };
     } catch (err) {
-      if (this.structured && err instanceof OpenAI.BadRequestError && /response_format|json_schema|schema/i.test(err.message)) {
+      if (this.structured && err instanceof sdk.BadRequestError && /response_format|json_schema|schema/i.test(err.message)) {
         this.structured = false;
         return this.complete(system, turns, output);
       }
-      throw this.failure(err);
+      throw this.failure(sdk, err);
     }
   }
 
-  private failure(err: unknown): Error {
+  private failure(sdk: typeof OpenAI, err: unknown): Error {
     const fail = (f: Parameters<typeof upstreamError>[4]) => upstreamError('openai', this.model, this.baseURL, this.config.timeoutMs, f);
-    if (err instanceof OpenAI.APIConnectionTimeoutError) return fail({ kind: 'timeout', message: err.message });
-    if (err instanceof OpenAI.APIConnectionError) return fail({ kind: 'unreachable', message: causeOf(err) });
-    if (err instanceof OpenAI.APIError && err.status) {
+    if (err instanceof sdk.APIConnectionTimeoutError) return fail({ kind: 'timeout', message: err.message });
+    if (err instanceof sdk.APIConnectionError) return fail({ kind: 'unreachable', message: causeOf(err) });
+    if (err instanceof sdk.APIError && err.status) {
       const body = err.error as { message?: string } | undefined;
       return fail({ kind: 'status', status: err.status, message: body?.message ?? '', retryAfter: err.headers?.get('retry-after') });
     }

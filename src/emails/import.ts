@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as cheerio from 'cheerio';
-import { simpleParser } from 'mailparser';
+import { parseMail } from '../shared/mail-parser.ts';
 import { DomainError, invalid } from '../shared/errors.ts';
 import { LIMITS, type ImportFormat } from './model.ts';
 
@@ -73,7 +73,7 @@ function throughFirst(source: string, closing: RegExp): string | null {
 
 async function fromEml(content: string | Buffer, field: string): Promise<ImportedEmail> {
   // Default options replace cid: references with data: URLs, so inline images survive the import.
-  const mail = await simpleParser(content);
+  const mail = await parseMail(content);
   const html = mail.html || (mail.textAsHtml ? wrapText(mail.textAsHtml, mail.subject ?? '') : null);
   if (!html) throw invalid(field, 'the message has no HTML or text part');
   const subject = oneLine(mail.subject ?? '');

@@ -1,4 +1,4 @@
-import { simpleParser } from 'mailparser';
+import { parseMail } from '../shared/mail-parser.ts';
 import type { Element } from 'domhandler';
 import { MessageView, excerptOf, selectorOf } from './dom.ts';
 import { BlockLocator, markedBlockId } from './locate.ts';
@@ -169,7 +169,7 @@ function order(findings: Finding[]): Finding[] {
 
 /** The sent message: mailparser's reading and the header lines exactly as written (duplicates kept). */
 export async function readSent(raw: Buffer): Promise<SentMessage> {
-  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+  const parsed = await parseMail(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   let end = raw.indexOf('\r\n\r\n');
   if (end < 0) end = raw.indexOf('\n\n');
   const block = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1');

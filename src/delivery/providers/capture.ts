@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
+import { parseMail } from '../../shared/mail-parser.ts';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.ts';
@@ -104,7 +105,7 @@ export class CaptureInbox {
         from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
         to: session.envelope.rcptTo.map((r) => r.address),
       };
-      simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+      parseMail(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
         .then((parsed) => this.store.save(captured(parsed, envelope, raw, this.clock.now())))
         // 451 asks the sender to try again: a message the store could not keep is not lost.
         .then(
