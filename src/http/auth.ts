@@ -29,7 +29,6 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext) {
   app.decorateRequest('userId', null);
 
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);

@@ -23,7 +23,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext) {
 
   app.addHook('preHandler', async (req, reply) => {
     const key = req.headers['idempotency-key'];
-    if (typeof key !== 'string' || !WRITE.has(req.method) || !req.url.startsWith('/api/')) return;
+    if (typeof key !== 'string' || !WRITE.has(req.method)) return;
     if (key.length < 1 || key.length > 255) throw new DomainError('validation_failed', 'Idempotency-Key: must be 1 to 255 characters', { issues: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }] });
     const scope = req.auth ? `${req.auth.actor.type}:${req.auth.actor.id}:${req.auth.brandId}` : req.userId ? `user:${req.userId}` : null;
     if (!scope) return;

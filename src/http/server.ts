@@ -25,7 +25,6 @@ export async function buildServer(ctx: AppContext, opts: { webDist?: string | nu
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
 
-  await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: ctx.config.importMaxBytes, files: 1 } });
   await app.register(swagger, {
     openapi: {
@@ -41,12 +40,15 @@ export async function buildServer(ctx: AppContext, opts: { webDist?: string | nu
     transform: jsonSchemaTransform,
   });
 
-  registerAuth(app, ctx);
-  registerRateLimit(app, new TokenBuckets(ctx.config.apiRateLimitPerMinute, ctx.clock));
-  registerIdempotency(app, ctx);
-
+  const buckets = new TokenBuckets(ctx.config.apiRateLimitPerMinute, ctx.clock);
   await app.register(
     async (api) => {
+      // Sessions, API keys, rate limits and idempotency are the API's: the links in sent emails
+      // and the provider webhooks, answered at thousands a second, run none of these hooks.
+      await api.register(cookie);
+      registerAuth(api, ctx);
+      registerRateLimit(api, buckets);
+      registerIdempotency(api, ctx);
       for (const register of apiRoutes) await register(api, ctx);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
