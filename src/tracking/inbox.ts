@@ -1,103 +1,173 @@
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Hit } from './recorder.ts';
 
 /**
- * The tracking inbox (embedded mode): an append-only SQLite file beside the database, `<db>-inbox`.
- * The main thread appends each event-loop turn's opens and clicks in one small transaction and
- * then answers; the tracking thread (writer-worker.ts) reads them in order and writes the events.
+ * The tracking inbox (embedded mode): append-only files beside the database, in `<db>-inbox/`.
+ * The main thread appends each event-loop turn's opens and clicks, one JSON line each, with one
+ * write() and then answers; the tracking thread (writer-worker.ts) reads them in order and writes
+ * the events. A write() that returned survives the process being killed, as a commit of the
+ * database does (WAL with synchronous = NORMAL: neither waits for the disk), so an answered hit is
+ * never lost; and it costs a system call, where a SQLite commit of the same lines cost 20–25 µs.
  *
- * An append is one table without secondary indexes, so a batch touches the last page or two of
- * one b-tree, where writing the events themselves touches a page of each of five indexes per event.
- * A commit here survives the process being killed, as a commit of the database itself does
- * (both are WAL with synchronous = NORMAL): an answered hit is never lost.
- *
- * Sequence numbers never repeat (AUTOINCREMENT), even after the written hits are deleted, and the
- * file has a generation id: the database records how far it wrote per generation
- * (tracking_inbox), so a new or replaced inbox file starts from nothing rather than from a
- * number that belonged to another file.
+ * The lines live in segments (`000001.jsonl`, …). A process appends only to a segment it created,
+ * so a line torn by a crash is always at the end of an older segment, where the reader skips it
+ * (it was never answered). A place in the inbox is one number, segment × 2³² + byte offset, so
+ * places order across segments; the database records how far it wrote per inbox (its generation,
+ * a random id in the directory), so a new inbox starts from nothing.
  */
 export class HitInbox {
   readonly generation: string;
-  private readonly sqlite: Database.Database;
-  /** Multi-row INSERT statements by row count: a batch costs a statement run per 64 hits, not one per hit. */
-  private readonly inserts = new Map<number, Database.Statement>();
-  private readonly after: Database.Statement;
-  private readonly removeThrough: Database.Statement;
-  private readonly appendAll: (hits: readonly Hit[]) => number;
+  /** The segment this process appends to; created with the first append. */
+  private segment: number;
+  private fd: number | null = null;
+  private offset = 0;
+  /** The place after the last line in the inbox (0 for none). */
+  private end: number;
 
-  constructor(readonly file: string) {
-    this.sqlite = new Database(file);
-    this.sqlite.pragma('journal_mode = WAL');
-    this.sqlite.pragma('synchronous = NORMAL');
-    // The tracking thread reads while this connection appends: a reader never blocks a writer in WAL
-    // mode, but opening the file (creating its tables) from two connections at once may wait.
-    this.sqlite.pragma('busy_timeout = 5000');
-    this.sqlite.exec(`create table if not exists hits (seq integer primary key autoincrement, hit text not null);
-      create table if not exists meta (key text primary key, value text not null);`);
-    this.sqlite.prepare("insert into meta (key, value) values ('generation', ?) on conflict (key) do nothing").run(randomUUID());
-    this.generation = this.sqlite.prepare("select value from meta where key = 'generation'").pluck().get() as string;
-    this.after = this.sqlite.prepare('select seq, hit from hits where seq > ? order by seq limit ?');
-    this.removeThrough = this.sqlite.prepare('delete from hits where seq <= ?');
-    this.appendAll = this.sqlite.transaction((hits: readonly Hit[]) => {
-      let seq = 0;
-      for (let i = 0; i < hits.length; i += ROWS_PER_INSERT) {
-        const part = hits.slice(i, i + ROWS_PER_INSERT);
-        seq = Number(this.insertOf(part.length).run(part.map(encodeHit)).lastInsertRowid);
-      }
-      return seq;
-    });
+  constructor(readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+    this.generation = readOrCreate(path.join(dir, 'generation'), randomUUID);
+    const segments = listSegments(dir);
+    const newest = segments.at(-1);
+    this.segment = (newest ?? 0) + 1;
+    this.end = newest === undefined ? 0 : placeOf(newest, fs.statSync(segmentPath(dir, newest)).size);
   }
 
-  private insertOf(rows: number): Database.Statement {
-    let statement = this.inserts.get(rows);
-    if (!statement) this.inserts.set(rows, (statement = this.sqlite.prepare(`insert into hits (hit) values ${Array(rows).fill('(?)').join(', ')}`)));
-    return statement;
+  static exists(dir: string): boolean {
+    return fs.existsSync(dir);
   }
 
-  /** Whether an inbox file is there to open (a process that never recorded a hit has none). */
-  static exists(file: string): boolean {
-    return fs.existsSync(file);
-  }
-
-  /** Appends the hits in one transaction; returns the sequence number of the last. */
+  /** Appends the hits with one write; returns the place after the last. */
   append(hits: readonly Hit[]): number {
-    return this.appendAll(hits);
+    this.fd ??= this.createSegment();
+    const bytes = Buffer.from(`${hits.map(encodeHit).join('\n')}\n`);
+    for (let written = 0; written < bytes.length; ) written += fs.writeSync(this.fd, bytes, written);
+    this.offset += bytes.length;
+    this.end = placeOf(this.segment, this.offset);
+    if (this.offset >= SEGMENT_BYTES) this.rotate();
+    return this.end;
   }
 
-  /** Up to `limit` hits after `seq`, in order. A row that does not decode comes back with its error. */
-  read(seq: number, limit: number): InboxEntry[] {
-    return (this.after.all(seq, limit) as Array<{ seq: number; hit: string }>).map((r) => {
-      try {
-        return { seq: r.seq, hit: decodeHit(r.hit) };
-      } catch (err) {
-        return { seq: r.seq, error: err as Error };
-      }
-    });
-  }
-
-  /** The last sequence number ever appended (0 for a new file). */
+  /** The place after the last line appended (0 for an empty inbox). */
   last(): number {
-    return Number(this.sqlite.prepare("select coalesce((select seq from sqlite_sequence where name = 'hits'), 0)").pluck().get());
+    return this.end;
   }
 
-  /** Drops the hits the database has written. */
+  /**
+   * Up to `limit` lines after place `after`, in order, each with the place after it. A line that
+   * does not decode, or the torn end of an older segment, comes back with its error.
+   */
+  read(after: number, limit: number): InboxEntry[] {
+    const entries: InboxEntry[] = [];
+    let offset = after % SEGMENT_SPAN;
+    const from = Math.floor(after / SEGMENT_SPAN);
+    const segments = listSegments(this.dir).filter((s) => s >= from);
+    for (const segment of segments) {
+      if (segment > from) offset = 0;
+      const file = segmentPath(this.dir, segment);
+      const size = fs.statSync(file).size;
+      const read = readLines(file, segment, offset, size, limit - entries.length, entries);
+      offset = read.offset;
+      if (offset === size) continue;
+      // Lines left over: a full read, or the torn end of the newest segment (its writer is mid-write; look again later).
+      if (entries.length >= limit || !read.reachedEnd || segment === segments.at(-1)) break;
+      // Only a crash leaves a torn line in an older segment: it was never answered.
+      entries.push({ seq: placeOf(segment, size), error: new Error(`a torn line at the end of inbox segment ${segment}`) });
+    }
+    return entries;
+  }
+
+  /** Deletes the segments wholly before place `seq` (the database has their hits). */
   deleteThrough(seq: number): void {
-    this.removeThrough.run(seq);
+    const upTo = Math.floor(seq / SEGMENT_SPAN);
+    for (const s of listSegments(this.dir)) if (s < upTo && s !== this.segment) fs.rmSync(segmentPath(this.dir, s), { force: true });
   }
 
   close(): void {
-    if (this.sqlite.open) this.sqlite.close();
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** A new segment file, never one that exists (another process's, or one left by an earlier run). */
+  private createSegment(): number {
+    for (;;) {
+      try {
+        return fs.openSync(segmentPath(this.dir, this.segment), 'ax');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        this.segment += 1;
+      }
+    }
+  }
+
+  private rotate(): void {
+    this.close();
+    this.segment += 1;
+    this.offset = 0;
   }
 }
 
-const ROWS_PER_INSERT = 64;
-
 export type InboxEntry = { seq: number; hit: Hit; error?: undefined } | { seq: number; hit?: undefined; error: Error };
 
-/** The inbox file of a database file. */
+/** The inbox directory of a database file. */
 export const inboxFileOf = (databaseFile: string) => `${databaseFile}-inbox`;
+
+/** A segment is closed at 16 MiB; places leave room for 4 GiB each, and 2²¹ segments stay exact in a double. */
+const SEGMENT_BYTES = 16 * 1024 * 1024;
+const SEGMENT_SPAN = 2 ** 32;
+/** How much of a segment one read takes in. */
+const READ_BYTES = 1024 * 1024;
+
+const placeOf = (segment: number, offset: number) => segment * SEGMENT_SPAN + offset;
+const segmentPath = (dir: string, segment: number) => path.join(dir, `${String(segment).padStart(6, '0')}.jsonl`);
+
+function listSegments(dir: string): number[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d+\.jsonl$/.test(f))
+    .map((f) => Number(f.slice(0, -6)))
+    .sort((a, b) => a - b);
+}
+
+/**
+ * Reads complete lines of a segment from `offset` into `entries` (at most `limit`): the offset
+ * after the last one read, and whether the read took in everything up to `size`.
+ */
+function readLines(file: string, segment: number, offset: number, size: number, limit: number, entries: InboxEntry[]): { offset: number; reachedEnd: boolean } {
+  if (offset >= size || limit <= 0) return { offset, reachedEnd: offset >= size };
+  const buffer = Buffer.alloc(Math.min(READ_BYTES, size - offset));
+  const fd = fs.openSync(file, 'r');
+  let got: number;
+  try {
+    got = fs.readSync(fd, buffer, 0, buffer.length, offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+  let start = 0;
+  for (let nl = buffer.indexOf(10, 0); nl >= 0 && nl < got && entries.length < limit; nl = buffer.indexOf(10, start)) {
+    const line = buffer.toString('utf8', start, nl);
+    start = nl + 1;
+    const seq = placeOf(segment, offset + start);
+    try {
+      entries.push({ seq, hit: decodeHit(line) });
+    } catch (err) {
+      entries.push({ seq, error: err as Error });
+    }
+  }
+  return { offset: offset + start, reachedEnd: offset + got >= size };
+}
+
+/** The file's content, or `make()` written there first; two processes racing both read the one that won. */
+function readOrCreate(file: string, make: () => string): string {
+  try {
+    fs.writeFileSync(file, make(), { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return fs.readFileSync(file, 'utf8');
+}
 
 /** JSON; `at` becomes its ISO string (Date.toJSON). */
 const encodeHit = (h: Hit): string => JSON.stringify(h);

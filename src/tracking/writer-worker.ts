@@ -53,7 +53,9 @@ async function run(): Promise<void> {
       }
       checkpointWhenDue();
     }
-    if (Atomics.load(shared.signal, WANTED) === 1 && reported < fold.folded) {
+    // Someone waits: say where this thread stands, even when it wrote nothing (another process may have).
+    Atomics.store(shared.progress, 0, BigInt(fold.folded));
+    if (Atomics.load(shared.signal, WANTED) === 1) {
       port.postMessage({ folded: fold.folded, dropped: [] } satisfies WriterReport);
       reported = fold.folded;
     }

@@ -53,6 +53,7 @@ export class HitWriter {
   private folded = 0;
   private deleted = 0;
   private waiters: Array<{ seq: number; resolve: () => void }> = [];
+  private closed = false;
   failed = false;
 
   constructor(
@@ -107,6 +108,7 @@ export class HitWriter {
   /** Writes what is left, then ends the thread. */
   async close(): Promise<void> {
     await this.flush();
+    this.closed = true;
     const worker = this.worker;
     this.worker = null;
     if (worker) {
@@ -174,6 +176,7 @@ export class HitWriter {
   private async foldOnMainThread(): Promise<void> {
     try {
       const fold = await this.mainFold!;
+      if (this.closed) return;
       const report = await fold.next();
       if (report) {
         this.onReport(report);
