@@ -11,6 +11,8 @@ export const FOLD_CHUNK = 500;
 /** What one step of the fold did: how far the database now has the inbox, and hits it had to drop. */
 export interface FoldReport {
   folded: number;
+  /** Inbox lines this step took in (hits written, skipped or dropped). */
+  lines: number;
   dropped: Array<{ seq: number; message: string }>;
 }
 
@@ -63,7 +65,7 @@ export class HitFold {
       await this.commit([], last);
     }
     this.through = last;
-    return { folded: last, dropped };
+    return { folded: last, lines: entries.length, dropped };
   }
 }
 

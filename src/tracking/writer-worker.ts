@@ -38,26 +38,36 @@ function checkpointWhenDue(): void {
 const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
 
 /**
+ * After a wake the thread lets appends gather this long before writing, unless someone waits
+ * (flush). Nobody else waits on it: the answers went out with the append. A chunk of hundreds of
+ * hits costs far less per hit than a chunk of a few (one commit; the index pages they share are
+ * written once), and the results show a hit a few milliseconds later.
+ */
+const GATHER_MS = 20;
+
+/**
  * Writes until nothing is left, then sleeps until the next append. Reports go to the main thread
  * only when someone waits for them (flush), when a hit was dropped, or every REPORT_EVERY hits.
  */
 async function run(): Promise<void> {
-  let reported = fold.folded;
+  let unreported = 0;
   for (;;) {
     const seen = Atomics.load(shared.signal, WAKE);
+    if (Atomics.load(shared.signal, WANTED) === 0) await new Promise((r) => setTimeout(r, GATHER_MS));
     for (let report = await fold.next(); report; report = await fold.next()) {
       Atomics.store(shared.progress, 0, BigInt(report.folded));
-      if (report.dropped.length > 0 || Atomics.load(shared.signal, WANTED) === 1 || report.folded - reported >= REPORT_EVERY) {
+      unreported += report.lines;
+      if (report.dropped.length > 0 || Atomics.load(shared.signal, WANTED) === 1 || unreported >= REPORT_EVERY) {
         port.postMessage(report satisfies WriterReport);
-        reported = report.folded;
+        unreported = 0;
       }
       checkpointWhenDue();
     }
     // Someone waits: say where this thread stands, even when it wrote nothing (another process may have).
     Atomics.store(shared.progress, 0, BigInt(fold.folded));
     if (Atomics.load(shared.signal, WANTED) === 1) {
-      port.postMessage({ folded: fold.folded, dropped: [] } satisfies WriterReport);
-      reported = fold.folded;
+      port.postMessage({ folded: fold.folded, lines: 0, dropped: [] } satisfies WriterReport);
+      unreported = 0;
     }
     const sleep = waitAsync(shared.signal, WAKE, seen);
     if (sleep.async) await sleep.value;

@@ -181,7 +181,7 @@ export class HitWriter {
       if (report) {
         this.onReport(report);
         setImmediate(() => void this.foldOnMainThread());
-      } else this.onReport({ folded: fold.folded, dropped: [], idle: true });
+      } else this.onReport({ folded: fold.folded, lines: 0, dropped: [], idle: true });
     } catch (err) {
       // The database is closing or broken: what is left stays in the inbox for the next start,
       // and nobody waits for it (a close must still end).
