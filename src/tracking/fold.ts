@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import type { HitInbox } from './inbox.ts';
 import { HitRecorder, type Hit } from './recorder.ts';
-import { kyselyHitQueries, sqliteHitQueries } from './repo.ts';
+import { kyselyHitQueries, sqliteHitQueries, sqliteInboxMark, trackingRepo } from './repo.ts';
 
 /** Hits written per transaction: a few milliseconds of the database's write lock at a time. */
 export const FOLD_CHUNK = 500;
@@ -69,16 +69,12 @@ export class HitFold {
   }
 }
 
-const MARK = `insert into tracking_inbox (generation, folded, updated_at) values (?, ?, ?)
-  on conflict (generation) do update set folded = excluded.folded, updated_at = excluded.updated_at`;
-
 /** The tracking thread's fold: statements prepared once on its own connection. */
 export function threadFold(db: Database.Database, inbox: HitInbox): HitFold {
   const queries = sqliteHitQueries(db);
   const recorder = new HitRecorder();
-  const mark = db.prepare(MARK);
-  const markOf = db.prepare('select folded from tracking_inbox where generation = ?').pluck();
-  const written = () => Number(markOf.get(inbox.generation) ?? 0);
+  const mark = sqliteInboxMark(db);
+  const written = () => mark.written(inbox.generation);
   return new HitFold(
     inbox,
     async (entries, seq) => {
@@ -88,7 +84,7 @@ export function threadFold(db: Database.Database, inbox: HitInbox): HitFold {
         if (seq <= done) return void db.exec('commit');
         const hits = unwritten(entries, done);
         if (hits.length > 0) await recorder.record(queries, hits);
-        mark.run(inbox.generation, seq, new Date().toISOString());
+        mark.set(inbox.generation, seq, new Date().toISOString());
         db.exec('commit');
       } catch (err) {
         if (db.inTransaction) db.exec('rollback');
@@ -107,22 +103,16 @@ const unwritten = (entries: readonly Entry[], mark: number) => entries.filter((e
  */
 export async function mainThreadFold(db: Kysely<DB>, inbox: HitInbox): Promise<HitFold> {
   const recorder = new HitRecorder();
-  const written = async (trx: Kysely<DB>) =>
-    Number((await trx.selectFrom('tracking_inbox').select('folded').where('generation', '=', inbox.generation).executeTakeFirst())?.folded ?? 0);
   return new HitFold(
     inbox,
     (entries, seq) =>
       db.transaction().execute(async (trx) => {
-        const done = await written(trx);
+        const done = await trackingRepo.inboxWritten(trx, inbox.generation);
         if (seq <= done) return;
         const hits = unwritten(entries, done);
         if (hits.length > 0) await recorder.record(kyselyHitQueries(trx, 'sqlite'), hits);
-        await trx
-          .insertInto('tracking_inbox')
-          .values({ generation: inbox.generation, folded: seq, updated_at: new Date().toISOString() })
-          .onConflict((oc) => oc.column('generation').doUpdateSet({ folded: seq, updated_at: new Date().toISOString() }))
-          .execute();
+        await trackingRepo.setInboxWritten(trx, inbox.generation, seq, new Date().toISOString());
       }),
-    await written(db),
+    await trackingRepo.inboxWritten(db, inbox.generation),
   );
 }

@@ -218,6 +218,19 @@ export const trackingRepo = {
     return db.selectFrom('messages').selectAll().where('brand_id', '=', brandId).where('id', '=', id).executeTakeFirst();
   },
 
+  /** How far the database has written the tracking inbox of `generation` (migration 014); 0 before anything. */
+  async inboxWritten(db: Executor, generation: string): Promise<number> {
+    return Number((await db.selectFrom('tracking_inbox').select('folded').where('generation', '=', generation).executeTakeFirst())?.folded ?? 0);
+  },
+
+  async setInboxWritten(db: Executor, generation: string, place: number, at: string): Promise<void> {
+    await db
+      .insertInto('tracking_inbox')
+      .values({ generation, folded: place, updated_at: at })
+      .onConflict((oc) => oc.column('generation').doUpdateSet({ folded: place, updated_at: at }))
+      .execute();
+  },
+
   messageEvents(db: Executor, messageId: string) {
     return db.selectFrom('events').select(['type', 'occurred_at', 'data', 'machine']).where('message_id', '=', messageId).orderBy('occurred_at').orderBy('id').execute();
   },
@@ -280,5 +293,16 @@ export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
       addActivity([...activityOf(moved.map((e) => ({ ...e, machine: 0 })), -1), ...activityOf(moved.map((e) => ({ ...e, machine: 1 })))]);
       recompute.run({ id: messageId });
     },
+  };
+}
+
+/** The same inbox mark on a connection of its own (the tracking thread, and the writer's start-up check), prepared once. */
+export function sqliteInboxMark(sqlite: Database.Database) {
+  const read = sqlite.prepare('select folded from tracking_inbox where generation = ?').pluck();
+  const write = sqlite.prepare(`insert into tracking_inbox (generation, folded, updated_at) values (?, ?, ?)
+    on conflict (generation) do update set folded = excluded.folded, updated_at = excluded.updated_at`);
+  return {
+    written: (generation: string) => Number(read.get(generation) ?? 0),
+    set: (generation: string, place: number, at: string) => void write.run(generation, place, at),
   };
 }

@@ -89,20 +89,12 @@ const ratio = (n: number, d: number) => (d > 0 ? n / d : 0);
  * event loop turn later); under load batches grow by themselves, up to MAX_BATCH, with no timer
  * adding latency. A batch that breaks a constraint (a contact erased a moment ago) is retried item
  * by item, so one bad item fails only its own request; any other failure fails the batch.
- *
- * `pipelined`: each turn's batch goes out without waiting for the one before, for a writer that
- * queues batches and commits those waiting together (the writer thread): it never idles between
- * answering one batch and receiving the next.
  */
 class GroupCommit<T> {
   private queue: Array<{ item: T; resolve: () => void; reject: (err: unknown) => void }> = [];
   private draining: Promise<void> | null = null;
-  private writing = new Set<Promise<void>>();
 
-  constructor(
-    private write: (items: T[]) => Promise<void>,
-    private pipelined: () => boolean,
-  ) {}
+  constructor(private write: (items: T[]) => Promise<void>) {}
 
   add(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -112,21 +104,13 @@ class GroupCommit<T> {
   }
 
   async idle(): Promise<void> {
-    while (this.draining || this.writing.size > 0) await (this.draining ?? Promise.all(this.writing));
+    while (this.draining) await this.draining;
   }
 
   private async drain(): Promise<void> {
     // Let the requests that arrived in this I/O turn join the first batch.
     await new Promise((r) => setImmediate(r));
-    while (this.queue.length > 0) {
-      const committed = this.commit(this.queue.splice(0, MAX_BATCH));
-      if (!this.pipelined()) {
-        await committed;
-        continue;
-      }
-      this.writing.add(committed);
-      void committed.finally(() => this.writing.delete(committed));
-    }
+    while (this.queue.length > 0) await this.commit(this.queue.splice(0, MAX_BATCH));
     this.draining = null;
   }
 
@@ -168,10 +152,7 @@ class GroupCommit<T> {
  *   through the audience service.
  */
 export class TrackingService {
-  private hits = new GroupCommit<Hit>(
-    (batch) => this.writeHits(batch),
-    () => !!this.writer && !this.writer.failed,
-  );
+  private hits = new GroupCommit<Hit>((batch) => this.writeHits(batch));
   /** Embedded mode: hits go to the inbox, and a thread with its own connection writes them (writer.ts). */
   private writer: HitWriter | null;
   private recorder = new HitRecorder();

@@ -4,6 +4,7 @@ import type { Store } from '../store/db.ts';
 import { startTsWorker } from '../shared/worker.ts';
 import { mainThreadFold, type FoldReport, type HitFold } from './fold.ts';
 import { HitInbox, inboxFileOf } from './inbox.ts';
+import { sqliteInboxMark } from './repo.ts';
 import type { Hit } from './recorder.ts';
 
 /** What the tracking thread reports: how far it wrote (`idle` from the main thread's own fold: nothing more was waiting). */
@@ -63,7 +64,7 @@ export class HitWriter {
     if (!HitInbox.exists(inboxFileOf(store.sqlite.name))) return;
     try {
       const inbox = this.open();
-      this.folded = Number(store.sqlite.prepare('select folded from tracking_inbox where generation = ?').pluck().get(inbox.generation) ?? 0);
+      this.folded = sqliteInboxMark(store.sqlite).written(inbox.generation);
     } catch (err) {
       // The app still starts: hits go straight to the database, and the file stays for someone to look at.
       this.failed = true;
