@@ -93,7 +93,8 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const messageBuilder = createMessageBuilder();
   const campaigns = new CampaignsService({ store, clock, log, config, secret, brands, emails, segments, preflight, jobs, providers: delivery.providers, domains: delivery.domains, builder: messageBuilder, recorder: tracking });
   campaigns.registerJobs();
-  const series = new SeriesService({ store, clock, log, brands, emails, segments, preflight, tracking, providers: delivery.providers, composer: writer });
+  const series = new SeriesService({ store, clock, log, brands, emails, segments, preflight, tracking, providers: delivery.providers, composer: writer, jobs });
+  series.drip.registerJobs();
   campaigns.onTick(async () => void (await series.drip.tick()));
   return {
     config,

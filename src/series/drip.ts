@@ -10,6 +10,7 @@ import { fromJson, toJson } from '../shared/json.ts';
 import { CATCH_UP_MS, type ExitReason, type SeriesExit } from './model.ts';
 import { seriesRepo as repo, type Advance, type DueRow, type EnrolmentEventRow, type NewMessageRow, type SeriesRow, type StepWithCarrier } from './repo.ts';
 import type { Enroller } from './enrol.ts';
+import type { JobQueue } from '../jobs/model.ts';
 
 // ---- timing (pure) ------------------------------------------------------------------------------
 
@@ -122,6 +123,8 @@ export interface BatchContext {
   steps: StepWithCarrier[];
   brandZone: string | null;
   now: number;
+  /** The tick's mark (series.handed_until): no next step may be due at or before it, or no tick would see it. */
+  handedUntil?: number | null;
   /** Contacts of the batch that reached the series' goal (tag or event). */
   goal: Set<string>;
 }
@@ -142,7 +145,7 @@ export function planBatch(rows: DueRow[], ctx: BatchContext): BatchPlan {
   const plan: BatchPlan = { messages: [], advances: [], ends: [] };
   const nowIso = new Date(ctx.now).toISOString();
   const { series, steps } = ctx;
-  const dueTimes = new BatchDueTimes(Number(series.send_hour), ctx.now);
+  const dueTimes = new BatchDueTimes(Number(series.send_hour), Math.max(ctx.now, ctx.handedUntil ?? ctx.now));
   for (const row of rows) {
     if (ctx.goal.has(row.contact_id)) {
       plan.ends.push({ id: row.id, status: 'exited', reason: 'goal', stepId: null });
@@ -184,28 +187,61 @@ export function planBatch(rows: DueRow[], ctx: BatchContext): BatchPlan {
   return plan;
 }
 
-// ---- the tick ---------------------------------------------------------------------------------------
+// ---- the tick and delivery --------------------------------------------------------------------
+
+/** The queue of handed-off batches: each job delivers one batch's next steps. */
+export const STEP_QUEUE = 'series.step';
+
+/**
+ * One batch of due enrolments handed to delivery, the payload of a {@link STEP_QUEUE} job: a range
+ * of the (due time, id) order the tick found them in, so a batch of thousands is a few bytes.
+ * Enrolments only ever leave the range (delivered, ended), never enter it behind the tick's
+ * mark, so delivering the range later finds what the tick found, less what moved on.
+ */
+export interface StepBatch {
+  seriesId: string;
+  /** Exclusive lower key; without an id, every enrolment due at that time is left out (the mark); null: from the first. */
+  after: { dueAt: string; id: string | null } | null;
+  /** Inclusive upper key: due by the tick's instant. */
+  through: { dueAt: string; id: string };
+  /** Enrolments the tick found in the range. */
+  size: number;
+}
+
+/**
+ * An enrolment behind the tick's mark that has been due this long was handed off and never
+ * delivered (its job failed for good): the sweep makes the next tick hand it off again. (A
+ * backlog of jobs older than this is handed off twice; delivering a batch twice is harmless.)
+ */
+export const STRANDED_MS = 15 * 60_000;
 
 export interface DripOptions {
-  /** Enrolments handed off per transaction. */
+  /** Enrolments per handed-off batch (one job, delivered in one transaction). */
   batchSize: number;
   /**
-   * Batches one series hands off at once. PostgreSQL: several connections, disjoint rows (each
-   * batch skips the rows another holds); SQLite has one writer, so one.
+   * Batches one process delivers at once. PostgreSQL: several connections, disjoint rows (a batch
+   * skips the rows another holds); SQLite has one writer, so one.
    */
-  lanes: number;
+  concurrency: number;
   /** How often (per series and process) triggers enrol and the exit sweep runs. */
   sweepMs: number;
 }
 
-export const DRIP_DEFAULTS: Omit<DripOptions, 'lanes'> = { batchSize: 2000, sweepMs: 60_000 };
+export const DRIP_DEFAULTS: Omit<DripOptions, 'concurrency'> = { batchSize: 2000, sweepMs: 60_000 };
 
 export interface TickResult {
   enrolled: number;
   exited: number;
+  /** Enrolments whose next step the tick handed to delivery. */
+  handedOff: number;
+}
+
+/** What delivering handed-off batches did. */
+export interface DeliveryResult {
   queued: number;
   skipped: number;
   completed: number;
+  exited: number;
 }
 
 export interface DripDeps {
@@ -214,15 +250,25 @@ export interface DripDeps {
   log: Logger;
   brands: Pick<BrandsService, 'getBrand'>;
   enroller: Enroller;
+  jobs: Pick<JobQueue, 'enqueue' | 'register'>;
 }
 
 /**
- * The drip scheduler (S6.3). A tick, for every active series: enrol contacts from its trigger and
- * end enrolments whose contact opted out or reached the goal (both every `sweepMs`), then hand off
- * every due step in batches. Each batch is one transaction that writes the outbox rows (unique
- * `<enrolmentId>:<stepId>`) and moves the enrolments on together, so a crash at any point leaves
- * either both or neither, and no contact ever gets the same step twice. Safe to run from several
- * processes: PostgreSQL ticks skip each other's locked rows; SQLite has one writer at a time.
+ * The drip scheduler (S6.3), in two parts.
+ *
+ * The tick, for every active series: enrols contacts from its trigger and ends enrolments whose
+ * contact opted out or reached the goal (both every `sweepMs`), then finds the enrolments due
+ * since its mark (series.handed_until) and hands them to delivery as jobs of `batchSize`
+ * enrolments, moving the mark to now in the same transaction: a crash leaves both or neither.
+ * Every write of a due time keeps it after the mark (enrolment, delivery) or clears the mark (an
+ * edit, a resume), so an enrolment cannot fall due behind it unseen.
+ *
+ * Delivery, one job per batch, in one transaction: of the batch, the enrolments still active and
+ * due get their next step as an outbox row (unique `<enrolmentId>:<stepId>`) and move on
+ * together, never again due by the batch's time. A batch delivered twice (a retried job, a batch
+ * handed off again after an edit) finds its enrolments moved on and does nothing, so no contact
+ * ever gets the same step twice. Safe from several processes: PostgreSQL ticks queue on
+ * the series row, deliveries skip each other's locked rows; SQLite has one writer at a time.
  */
 export class Drip {
   private readonly opts: DripOptions;
@@ -232,77 +278,140 @@ export class Drip {
     private readonly deps: DripDeps,
     opts: Partial<DripOptions> = {},
   ) {
-    this.opts = { ...DRIP_DEFAULTS, lanes: deps.store.dialect === 'postgres' ? 3 : 1, ...opts };
+    this.opts = { ...DRIP_DEFAULTS, concurrency: deps.store.dialect === 'postgres' ? 3 : 1, ...opts };
+  }
+
+  /** Before the job queue starts: this process delivers handed-off batches. */
+  registerJobs(): void {
+    this.deps.jobs.register<StepBatch>(STEP_QUEUE, async (job) => void (await this.deliver(job.payload)), { concurrency: this.opts.concurrency });
   }
 
   async tick(): Promise<TickResult> {
-    const result: TickResult = { enrolled: 0, exited: 0, queued: 0, skipped: 0, completed: 0 };
+    return (await this.tickAll()).result;
+  }
+
+  /**
+   * A tick that also delivers what it handed off, here, before it returns: the test hook that
+   * moves the clock, and tests. The batches' jobs stay queued and find nothing left to do.
+   */
+  async runDue(): Promise<TickResult & DeliveryResult> {
+    const { result, batches } = await this.tickAll();
+    const delivered: DeliveryResult = { queued: 0, skipped: 0, completed: 0, exited: 0 };
+    for (const batch of batches) addCounts(delivered, await this.deliver(batch));
+    return { ...result, ...delivered, exited: result.exited + delivered.exited };
+  }
+
+  private async tickAll(): Promise<{ result: TickResult; batches: StepBatch[] }> {
+    const result: TickResult = { enrolled: 0, exited: 0, handedOff: 0 };
+    const batches: StepBatch[] = [];
     for (const series of await repo.active(this.deps.store.db)) {
       try {
-        await this.runSeries(series, result);
+        const handed = await this.runSeries(series, result);
+        for (const b of handed) result.handedOff += b.size;
+        batches.push(...handed);
       } catch (err) {
         // One series' problem must not hold up the others; the next tick tries again.
         this.deps.log.error({ err, seriesId: series.id }, 'series: drip tick failed');
       }
     }
-    return result;
+    return { result, batches };
   }
 
-  private async runSeries(series: SeriesRow, result: TickResult): Promise<void> {
+  private async runSeries(series: SeriesRow, result: TickResult): Promise<StepBatch[]> {
     const now = this.deps.clock.now().getTime();
     const last = this.sweptAt.get(series.id);
     if (last === undefined || now - last >= this.opts.sweepMs || now < last) {
       this.sweptAt.set(series.id, now);
-      const swept = await this.sweep(series);
+      const swept = await this.sweep(series, now);
       result.enrolled += swept.enrolled;
       result.exited += swept.exited;
     }
-    const brandZone = (await this.deps.brands.getBrand(series.brand_id)).timeZone;
-    const lane = async () => {
-      for (;;) {
-        const batch = await this.handOffBatch(series.id, brandZone, now);
-        for (const k of Object.keys(batch.counts) as Array<keyof TickResult>) result[k] += batch.counts[k];
-        if (batch.taken < this.opts.batchSize) return;
-      }
-    };
-    // Every lane ends (or fails) before the tick does: no batch outlives its tick.
-    const lanes = await Promise.allSettled(Array.from({ length: this.opts.lanes }, lane));
-    const failed = lanes.find((l) => l.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
-
-  /** Enrols whoever the series' trigger brings in, and ends the enrolments of contacts that opted out or reached the goal. */
-  async sweep(series: SeriesRow): Promise<{ enrolled: number; exited: number }> {
-    return { enrolled: await this.deps.enroller.fromTrigger(series), exited: await this.deps.enroller.sweepExits(series) };
+    return this.handOff(series.id, now);
   }
 
   /**
-   * One batch of due enrolments of one series, all in one transaction; returns how many it took,
-   * and what became of them once the transaction committed.
+   * Enrols whoever the series' trigger brings in, ends the enrolments of contacts that opted out
+   * or reached the goal, and clears the mark if a handed-off batch was never delivered.
    */
-  async handOffBatch(seriesId: string, brandZone: string | null, now: number): Promise<{ taken: number; counts: TickResult }> {
-    const { store } = this.deps;
-    const nowIso = new Date(now).toISOString();
-    const counts: TickResult = { enrolled: 0, exited: 0, queued: 0, skipped: 0, completed: 0 };
-    const taken = await store.db.transaction().execute(async (trx) => {
-      const series = await repo.lock(trx, store.dialect, seriesId, 'tick');
-      if (!series || series.status !== 'active') return 0;
-      const due = await repo.due(trx, store.dialect, seriesId, nowIso, this.opts.batchSize);
-      if (due.length === 0) return 0;
-      await repo.commitWithoutFlush(trx, store.dialect);
-      const steps = await repo.stepsWithCarriers(trx, seriesId);
-      const goal = await goalReached(trx, series, due);
-      const plan = planBatch(due, { series, steps, brandZone, now, goal });
-      const written = await repo.insertMessages(trx, store.sqlite, plan.messages);
-      await repo.advance(trx, store.sqlite, plan.advances, nowIso);
-      await this.end(trx, seriesId, plan.ends, nowIso, counts);
-      await countOnCarriers(trx, store.dialect, plan.messages, written, nowIso, counts);
-      return due.length;
-    });
-    return { taken, counts };
+  async sweep(series: SeriesRow, now = this.deps.clock.now().getTime()): Promise<{ enrolled: number; exited: number }> {
+    const swept = { enrolled: await this.deps.enroller.fromTrigger(series), exited: await this.deps.enroller.sweepExits(series) };
+    await this.rescueStranded(series, now);
+    return swept;
   }
 
-  private async end(trx: Executor, seriesId: string, ends: BatchPlan['ends'], now: string, result: TickResult): Promise<void> {
+  /** Due for {@link STRANDED_MS} and behind the mark: handed off, and never delivered. */
+  private async rescueStranded(series: SeriesRow, now: number): Promise<void> {
+    const mark = isoOrNull(series.handed_until);
+    if (mark === null) return;
+    const before = new Date(Math.min(Date.parse(mark), now - STRANDED_MS)).toISOString();
+    if (!(await repo.dueAtOrBefore(this.deps.store.db, series.id, before))) return;
+    this.deps.log.warn({ seriesId: series.id, before }, 'series: handed-off steps were never delivered; the next tick hands them off again');
+    await repo.setHandedUntil(this.deps.store.db, series.id, null);
+  }
+
+  /**
+   * Hands the enrolments of one series that fell due since the mark to delivery, in jobs of
+   * `batchSize`, and moves the mark to `now`, in one transaction. Returns the batches.
+   */
+  async handOff(seriesId: string, now: number): Promise<StepBatch[]> {
+    const { store, jobs } = this.deps;
+    const dueBy = new Date(now).toISOString();
+    return store.db.transaction().execute(async (trx) => {
+      const series = await repo.lock(trx, store.dialect, seriesId, 'edit');
+      if (!series || series.status !== 'active') return [];
+      const mark = isoOrNull(series.handed_until);
+      // A clock that has not passed the mark (another process just ticked) has nothing new.
+      if (mark !== null && mark >= dueBy) return [];
+      const due = await repo.dueKeys(trx, seriesId, mark, dueBy);
+      const batches: StepBatch[] = [];
+      let after: StepBatch['after'] = mark === null ? null : { dueAt: mark, id: null };
+      for (let i = 0; i < due.length; i += this.opts.batchSize) {
+        const last = due[Math.min(i + this.opts.batchSize, due.length) - 1];
+        const through = { dueAt: new Date(last.due_at).toISOString(), id: last.id };
+        const batch: StepBatch = { seriesId, after, through, size: Math.min(this.opts.batchSize, due.length - i) };
+        await jobs.enqueue(STEP_QUEUE, batch, { db: trx, maxAttempts: 10, backoffMs: 5_000 });
+        batches.push(batch);
+        after = through;
+      }
+      await repo.setHandedUntil(trx, seriesId, dueBy);
+      return batches;
+    });
+  }
+
+  /**
+   * Delivers one handed-off batch in one transaction: each enrolment of its range still active
+   * and due gets its next step as an outbox message (queued, or
+   * skipped with one reason), or completes, or exits. A paused series delivers nothing (its
+   * resume clears the mark, so the next tick hands them off again).
+   */
+  async deliver(batch: StepBatch): Promise<DeliveryResult> {
+    const { store } = this.deps;
+    const counts: DeliveryResult = { queued: 0, skipped: 0, completed: 0, exited: 0 };
+    const brandId = (await repo.byId(store.db, batch.seriesId))?.brand_id;
+    if (!brandId) return counts;
+    // Read before the transaction: on SQLite a query outside it would wait for it for ever.
+    const brandZone = (await this.deps.brands.getBrand(brandId)).timeZone;
+    await store.db.transaction().execute(async (trx) => {
+      const series = await repo.lock(trx, store.dialect, batch.seriesId, 'tick');
+      if (!series || series.status !== 'active') return;
+      const due = await repo.dueInRange(trx, store.dialect, series.id, batch);
+      if (due.length === 0) return;
+      await repo.commitWithoutFlush(trx, store.dialect);
+      const now = this.deps.clock.now().getTime();
+      const nowIso = new Date(now).toISOString();
+      const steps = await repo.stepsWithCarriers(trx, series.id);
+      const goal = await goalReached(trx, series, due);
+      const mark = isoOrNull(series.handed_until);
+      const plan = planBatch(due, { series, steps, brandZone, now, handedUntil: mark === null ? null : Date.parse(mark), goal });
+      const written = await repo.insertMessages(trx, store.sqlite, plan.messages);
+      await repo.advance(trx, store.sqlite, plan.advances, nowIso);
+      await this.end(trx, series.id, plan.ends, nowIso, counts);
+      await countOnCarriers(trx, store.dialect, plan.messages, written, nowIso, counts);
+    });
+    return counts;
+  }
+
+  private async end(trx: Executor, seriesId: string, ends: BatchPlan['ends'], now: string, result: DeliveryResult): Promise<void> {
     if (ends.length === 0) return;
     const events: EnrolmentEventRow[] = [];
     for (const status of ['completed', 'exited'] as const) {
@@ -338,7 +447,7 @@ async function goalReached(db: Executor, series: SeriesRow, due: DueRow[]): Prom
 }
 
 /** Recipients and skips of the written messages, per carrier, as fan-out counts them on a campaign. */
-async function countOnCarriers(db: Executor, dialect: Dialect, messages: NewMessageRow[], written: Set<string>, now: string, result: TickResult): Promise<void> {
+async function countOnCarriers(db: Executor, dialect: Dialect, messages: NewMessageRow[], written: Set<string>, now: string, result: DeliveryResult): Promise<void> {
   const counts = new Map<string, { recipients: number; skipped: number }>();
   for (const m of messages) {
     if (!written.has(m.dedupe_key) || !m.campaign_id) continue;
@@ -351,3 +460,10 @@ async function countOnCarriers(db: Executor, dialect: Dialect, messages: NewMess
   }
   await repo.countHandedOff(db, dialect, [...counts].map(([id, c]) => ({ id, ...c })), now);
 }
+
+function addCounts(into: DeliveryResult, more: DeliveryResult): void {
+  for (const k of Object.keys(into) as Array<keyof DeliveryResult>) into[k] += more[k];
+}
+
+/** A time column as ISO text on both dialects (PostgreSQL's driver returns a Date). */
+const isoOrNull = (v: string | Date | null): string | null => (v === null ? null : new Date(v).toISOString());

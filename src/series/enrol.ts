@@ -16,6 +16,13 @@ import { seriesRepo as repo, type EnrolmentEventRow, type NewEnrolmentRow, type 
 /** Contacts enrolled (or enrolments ended) per transaction. */
 const BATCH = 1000;
 
+/**
+ * The earliest a new enrolment's first step may be due: just after the drip tick's mark (an
+ * enrolment due at or before it would never be handed off; it can happen when the clock stands
+ * where the last tick ran, or went back).
+ */
+const dueFloor = (series: SeriesRow | undefined): number => (series?.handed_until ? new Date(series.handed_until).getTime() + 1 : -Infinity);
+
 export interface EnrollerDeps {
   store: Store;
   clock: Clock;
@@ -58,11 +65,12 @@ export class Enroller {
       await this.db.transaction().execute(async (trx) => {
         const now = this.deps.clock.now();
         const nowIso = now.toISOString();
+        const notBefore = dueFloor(await repo.lock(trx, this.deps.store.dialect, series.id, 'tick'));
         const blocked = new Set((await repo.existing(trx, series.id, ids)).filter((e) => e.status === 'active' || reentry === 'never').map((e) => e.contact_id));
         const rows: NewEnrolmentRow[] = [];
         for (const c of await repo.contactZones(trx, series.brand_id, ids)) {
           if (blocked.has(c.id)) continue;
-          const due = stepDueAt(now.getTime(), first.offset_days, Number(series.send_hour), sendZone(series.time_zone, c.time_zone, brandZone));
+          const due = Math.max(notBefore, stepDueAt(now.getTime(), first.offset_days, Number(series.send_hour), sendZone(series.time_zone, c.time_zone, brandZone)));
           rows.push({
             id: newId('enr'),
             brand_id: series.brand_id,

@@ -46,7 +46,7 @@ describe.each(DIALECTS)('series lifecycle on %s', (dialect) => {
   };
   /** The tick hands off, then the dispatcher sends (a minute later, as the loops would). */
   const tickAndSend = async () => {
-    await service.drip.tick();
+    await service.drip.runDue();
     await delivery.dispatcher.drain();
   };
   const tokenOf = async (seriesId: string, contactId: string, position: number) => {
@@ -166,7 +166,7 @@ describe.each(DIALECTS)('series lifecycle on %s', (dialect) => {
     expect((await enrolled(byTag.id)).map((e) => e[0])).not.toContain(before);
 
     // The event series (re-entry never) completes and never takes the contact again, whatever the API says.
-    await service.drip.tick();
+    await service.drip.runDue();
     expect(await service.enrol(auth, byEvent.id, { contactId: signer })).toEqual({ enrolled: false, reason: 'no-reentry' });
     await recordEvent(t, signer, 'signed_up', t.clock.now().toISOString());
     await sweep();
@@ -190,7 +190,7 @@ describe.each(DIALECTS)('series lifecycle on %s', (dialect) => {
   it('archive ends every enrolment and cancels the carriers; the emails stay', async () => {
     const { tagId } = await tagged(t, 2, `archive-${dialect}-`);
     const s = await running([0, 3], {}, { tagIds: [tagId] });
-    await service.drip.tick();
+    await service.drip.runDue();
     const archived = await service.archive(auth, s.id);
     expect(archived).toMatchObject({ status: 'archived', counts: { enrolled: 2, active: 0, exited: 2 } });
     expect((await service.stats(t.brandId, s.id)).exited).toEqual({ archived: 2 });

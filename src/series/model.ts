@@ -19,8 +19,9 @@ export type { EnrolmentStatus, SeriesStatus };
  *   - Editing the emails of a running series (edit-all, the editor) makes new versions that go out
  *     after the series is paused and resumed (resume checks them and pins them), like a campaign.
  *     A step *added* to a running series is pinned to its freshly written version at once.
- *   - pause: nothing more is handed to delivery and messages already queued wait; resume: steps
- *     whose time passed meanwhile go out at the next ticks, one step per enrolment per tick.
+ *   - pause: nothing more is handed to delivery, batches handed off but not yet delivered wait,
+ *     and messages already queued wait; resume: steps whose time passed meanwhile go out at the
+ *     next ticks, one step per enrolment per tick.
  *   - archive: carriers are cancelled (queued messages withdrawn), active enrolments exit with
  *     reason `archived`. The emails stay, as normal emails.
  *   - Delivery may stop one step's carrier by itself (circuit breaker, bounce/complaint guard, a
@@ -31,6 +32,10 @@ export type { EnrolmentStatus, SeriesStatus };
  *   - Offsets are days from enrolment, non-decreasing by position. Offset 0 is due at enrolment;
  *     offset d ≥ 1 at `sendHour`:00 on the local date of enrolment + d days, in the series' zone if
  *     set, else the contact's zone, else the brand's zone (UTC when none is valid).
+ *   - The tick (with the dispatcher's housekeeping, about once a second) finds the enrolments
+ *     that fell due since its previous run and hands them to delivery as jobs of up to 2,000; each
+ *     job writes its enrolments' outbox rows and moves them on in one transaction, moments after
+ *     the tick. A contact enrolled at the very instant of the last tick is due just after it.
  *   - The tick hands off only the NEXT step of an enrolment. The one after is due at its own time
  *     computed from the enrolment time; if that time has already passed (a clock jump, a long
  *     pause, an outage) it is due one tick later ({@link CATCH_UP_MS}), so a contact receives missed

@@ -30,6 +30,12 @@ export interface DueRow {
   suppression: SuppressionsTable['reason'] | null;
 }
 
+/** Where a due enrolment sits in the order the tick cuts batches in. */
+export interface DueKey {
+  due_at: string | Date;
+  id: string;
+}
+
 /** One enrolment's new state after a tick or an edit. */
 export interface Advance {
   id: string;
@@ -389,31 +395,60 @@ export const seriesRepo = {
 
   /**
    * PostgreSQL: the transaction's commit does not wait for its WAL to reach the disk. Safe for a
-   * tick batch: a server crash that loses it loses its outbox rows and its enrolment moves
-   * together (the next tick hands them off again), and no worker can send one of its messages
-   * first, because a claim commits synchronously, which flushes all the WAL before it.
+   * delivered batch: a server crash that loses it loses its outbox rows and its enrolment moves
+   * together (its job, not yet recorded as done, runs again), and no worker can send one of its
+   * messages first, because a claim commits synchronously, which flushes all the WAL before it.
    */
   async commitWithoutFlush(db: Executor, dialect: Dialect): Promise<void> {
     if (dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(db);
   },
 
   /**
-   * Due active enrolments of one series, earliest first, with their contact's skip facts. Walks
-   * `enrolments_due_idx` (series_id, next_due_at) and nothing else; on PostgreSQL the rows are
-   * locked and rows another process holds are passed over, so two ticks never take the same one.
+   * The keys (due time, id) of one series' active enrolments due in (after, upTo], in that order:
+   * what the tick cuts into batches. Walks `enrolments_due_idx` (series_id, next_due_at, id) in its order.
    */
-  async due(db: Executor, dialect: Dialect, seriesId: string, now: string, limit: number): Promise<DueRow[]> {
+  async dueKeys(db: Executor, seriesId: string, after: string | null, upTo: string): Promise<DueKey[]> {
+    const r = await sql<DueKey>`
+      select next_due_at as due_at, id from enrolments
+      where series_id = ${seriesId} and status = 'active' and next_due_at <= ${upTo}${after === null ? sql`` : sql` and next_due_at > ${after}`}
+      order by next_due_at, id`.execute(db);
+    return r.rows;
+  },
+
+  /**
+   * The active enrolments of a key range (`after` exclusive; an `after` without id leaves out
+   * every enrolment due at that time; `through` inclusive, never later than the tick that cut
+   * it), with their contact's skip facts: what delivering a handed-off batch needs. Enrolments
+   * only leave a range, so it never holds more than the tick found (`size`); saying so lets
+   * PostgreSQL, which cannot estimate a range of row values, plan index lookups instead of
+   * scanning all contacts. On PostgreSQL the rows are locked, and rows another process holds (a
+   * batch delivered twice at once) are passed over.
+   */
+  async dueInRange(db: Executor, dialect: Dialect, seriesId: string, range: { after: { dueAt: string; id: string | null } | null; through: { dueAt: string; id: string }; size: number }): Promise<DueRow[]> {
+    const { after, through } = range;
+    const lower = after === null ? sql`` : after.id === null ? sql` and e.next_due_at > ${after.dueAt}` : sql` and (e.next_due_at, e.id) > (${after.dueAt}, ${after.id})`;
     const lock = dialect === 'postgres' ? sql`for update of e skip locked` : sql``;
     const r = await sql<DueRow>`
       select e.id, e.contact_id, e.enrolled_at, e.last_position, c.email, c.status, c.validation, c.time_zone, s.reason as suppression
       from enrolments e
       join contacts c on c.id = e.contact_id
       left join suppressions s on s.brand_id = c.brand_id and s.email = c.email
-      where e.series_id = ${seriesId} and e.status = 'active' and e.next_due_at <= ${now}
-      order by e.next_due_at
-      limit ${limit}
+      where e.series_id = ${seriesId} and e.status = 'active' and (e.next_due_at, e.id) <= (${through.dueAt}, ${through.id})${lower}
+      order by e.next_due_at, e.id
+      limit ${range.size}
       ${lock}`.execute(db);
     return r.rows;
+  },
+
+  /** Moves the tick's mark (migration 015); null makes the next tick look at every due enrolment. */
+  async setHandedUntil(db: Executor, id: string, at: string | null): Promise<void> {
+    await db.updateTable('series').set({ handed_until: at }).where('id', '=', id).execute();
+  },
+
+  /** Whether an active enrolment of the series is still due at or before `at`: a batch handed off by then was never delivered. */
+  async dueAtOrBefore(db: Executor, seriesId: string, at: string): Promise<boolean> {
+    const r = await sql`select 1 as one from enrolments where series_id = ${seriesId} and status = 'active' and next_due_at <= ${at} limit 1`.execute(db);
+    return r.rows.length > 0;
   },
 
   /**

@@ -133,15 +133,15 @@ export async function seriesRoutes(root: FastifyInstance, ctx: AppContext) {
     async (req) => series.stats(authOf(req).brandId, req.params.id),
   );
 
-  // End-to-end tests only (TIDINGS_TEST_HOOKS=1 and a movable clock): move time and run one drip tick.
+  // End-to-end tests only (TIDINGS_TEST_HOOKS=1 and a movable clock): move time and run one drip tick, delivered at once.
   const clock = ctx.clock;
   if (ctx.config.testHooks && clock instanceof ManualClock) {
     app.post(
       '/test/clock',
-      { preHandler: write, schema: { tags: ['test'], summary: 'Test hook: advance the clock and run one drip tick', body: z.strictObject({ advanceMs: z.number().int().min(0).max(366 * 86_400_000) }) } },
+      { preHandler: write, schema: { tags: ['test'], summary: 'Test hook: advance the clock, run one drip tick and deliver what it handed off', body: z.strictObject({ advanceMs: z.number().int().min(0).max(366 * 86_400_000) }) } },
       async (req) => {
         clock.advance(req.body.advanceMs);
-        return { now: clock.now().toISOString(), tick: await series.drip.tick() };
+        return { now: clock.now().toISOString(), tick: await series.drip.runDue() };
       },
     );
   }

@@ -13,7 +13,7 @@ import { openaiAnswer } from '../composer/provider-server.fixture.ts';
 import { authOf, createContacts } from '../campaigns/test-kit.ts';
 import type { AuthContext } from '../brands/model.ts';
 import type { SeriesService } from './service.ts';
-import { messagesOf, seriesFor, WELCOME } from './test-kit.ts';
+import { eventually, messagesOf, seriesFor, WELCOME } from './test-kit.ts';
 
 const S = '/api/v1/series';
 const fields = (body: any) => (body.error?.details?.issues ?? []).map((i: { field: string }) => i.field);
@@ -144,7 +144,7 @@ describe.each(DIALECTS)('series API on %s', (dialect) => {
       const before = hooked.clock.now().getTime();
       const res = await hooked.api('POST', '/api/v1/test/clock', { advanceMs: 3_600_000 });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body).toEqual({ now: new Date(before + 3_600_000).toISOString(), tick: { enrolled: 0, exited: 0, queued: 0, skipped: 0, completed: 0 } });
+      expect(res.body).toEqual({ now: new Date(before + 3_600_000).toISOString(), tick: { enrolled: 0, exited: 0, handedOff: 0, queued: 0, skipped: 0, completed: 0 } });
     } finally {
       await hooked.close();
     }
@@ -212,7 +212,7 @@ describe.each(DIALECTS)('series API on %s', (dialect) => {
     const neither = await t.api('POST', `${S}/${s.id}/enrolments`, {});
     expect([neither.status, fields(neither.body)]).toEqual([400, ['contactId']]);
 
-    await service.drip.tick();
+    await service.drip.runDue();
     const list = await t.api('GET', `${S}/${s.id}/enrolments?status=active`);
     expect(list.body.data).toEqual([expect.objectContaining({ id: first.body.enrolmentId, contactId: ann, email: 'ann.api@example.com', lastPosition: 0, nextStepId: s.steps[1].id })]);
     const one = await t.api('GET', `${S}/${s.id}/enrolments/${first.body.enrolmentId}`);
@@ -238,6 +238,13 @@ describe.each(DIALECTS)('series API on %s', (dialect) => {
     await service.enrol(auth, s.id, { contactId: c });
     t.clock.advance(2_000); // housekeeping runs at most once a second
     await t.ctx.campaigns.dispatcher.tick();
+    // The tick handed the step to delivery; the job queue's worker writes its outbox row.
+    await t.ctx.jobs.start();
+    try {
+      await eventually(async () => (await messagesOf(t, s.id)).length > 0);
+    } finally {
+      await t.ctx.jobs.stop();
+    }
     expect((await messagesOf(t, s.id)).map((m) => [m.contact_id, m.step])).toEqual([[c, 0]]);
   });
 

@@ -17,7 +17,7 @@ import { conflict, DomainError, invalid, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { fromJson, toJson } from '../shared/json.ts';
 import { toPage, type Page } from '../http/pagination.ts';
-import { Drip, isTimeZone, sendZone, stepDueAt, type DripOptions } from './drip.ts';
+import { Drip, isTimeZone, sendZone, stepDueAt, type DripDeps, type DripOptions } from './drip.ts';
 import { Enroller } from './enrol.ts';
 import type { ProvidersService } from '../delivery/settings/service.ts';
 import { enrolmentCounts, seriesStats, trailOf } from './results.ts';
@@ -67,6 +67,8 @@ export interface SeriesDeps {
   providers: { get(brandId: string, id: string): Promise<unknown> } & Pick<ProvidersService, 'assertRecipientsCanReachUs'>;
   /** Plans and writes the emails (TIDINGS_COMPOSER). */
   composer: Composer;
+  /** Handed-off steps are delivered as jobs (Drip.registerJobs). */
+  jobs: DripDeps['jobs'];
   drip?: Partial<DripOptions>;
 }
 
@@ -88,7 +90,7 @@ export class SeriesService {
 
   constructor(private readonly deps: SeriesDeps) {
     this.enroller = new Enroller({ store: deps.store, clock: deps.clock, log: deps.log, brands: deps.brands, segments: deps.segments });
-    this.drip = new Drip({ store: deps.store, clock: deps.clock, log: deps.log, brands: deps.brands, enroller: this.enroller }, deps.drip);
+    this.drip = new Drip({ store: deps.store, clock: deps.clock, log: deps.log, brands: deps.brands, enroller: this.enroller, jobs: deps.jobs }, deps.drip);
     this.writer = new SeriesWriter(deps.composer);
   }
 
@@ -443,6 +445,8 @@ export class SeriesService {
         return { id: r.id, last_position: r.last_position, next_step_id: next?.id ?? null, next_due_at: new Date(due).toISOString() };
       });
       await repo.advance(trx, this.deps.store.sqlite, advances, new Date(now).toISOString());
+      // New times may fall behind the tick's mark (a shorter offset): the next tick looks at all.
+      if (after === null) await repo.setHandedUntil(trx, series.id, null);
       after = rows[rows.length - 1].id;
     }
   }
@@ -666,7 +670,7 @@ export class SeriesService {
     const { versions, override } = await this.gate(auth, series, wanted);
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {
-      if (!(await repo.transition(trx, id, ['paused'], { status: 'active', updated_at: now }))) throw conflict(`series ${id} changed meanwhile; try again`, { field: 'status' });
+      if (!(await repo.transition(trx, id, ['paused'], { status: 'active', handed_until: null, updated_at: now }))) throw conflict(`series ${id} changed meanwhile; try again`, { field: 'status' });
       await this.pin(trx, id, versions, now);
       await this.audit(trx, auth.brandId, auth.actor, 'series.resumed', id, { versions: Object.fromEntries(versions) });
       if (override) await this.audit(trx, auth.brandId, auth.actor, 'series.preflight_overridden', id, { findings: override.findings });

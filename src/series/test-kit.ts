@@ -30,6 +30,7 @@ export function seriesFor(t: TestApp, opts: { composer?: Composer; drip?: Partia
     tracking: ctx.tracking,
     providers: ctx.providers,
     composer: opts.composer ?? composerFor(ctx.config.composer),
+    jobs: ctx.jobs,
     drip: opts.drip,
   });
 }
@@ -82,6 +83,15 @@ export async function stepsByContact(t: TestApp, seriesId: string): Promise<Map<
   const out = new Map<string, string[]>();
   for (const m of await messagesOf(t, seriesId)) out.set(m.contact_id, [...(out.get(m.contact_id) ?? []), m.dedupe_key.split(':')[1]]);
   return out;
+}
+
+/** Waits (real time) until `check` holds: for work the job queue does in the background. */
+export async function eventually(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`still not true after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export const DAY = 86_400_000;

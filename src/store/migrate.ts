@@ -14,6 +14,7 @@ import * as m011 from './migrations/011_campaigns_extra.ts';
 import * as m012 from './migrations/012_series.ts';
 import * as m013 from './migrations/013_human_engagement_index.ts';
 import * as m014 from './migrations/014_tracking_inbox.ts';
+import * as m015 from './migrations/015_series_handed_until.ts';
 
 /**
  * Migrations are registered in code (not discovered on disk) so the same list runs from the CLI,
@@ -39,6 +40,7 @@ export const migrations: Migration[] = [
   { name: '012_series', up: m012.up },
   { name: '013_human_engagement_index', up: m013.up },
   { name: '014_tracking_inbox', up: m014.up },
+  { name: '015_series_handed_until', up: m015.up },
 ];
 
 export async function migrate(store: Store): Promise<string[]> {

@@ -486,6 +486,8 @@ export interface SeriesTable {
   provider_id: string | null;
   trigger_error: string | null;
   preflight_override: Json | null;
+  /** Due times up to this one are handed to delivery (migration 015); null: none yet, look at all. */
+  handed_until: string | null;
   started_at: string | null;
   archived_at: string | null;
   created_by: string | null;
