@@ -341,7 +341,7 @@ export class Drip {
 
   /** Due for {@link STRANDED_MS} and behind the mark: handed off, and never delivered. */
   private async rescueStranded(series: SeriesRow, now: number): Promise<void> {
-    const mark = isoOrNull(series.handed_until);
+    const mark = series.handed_until;
     if (mark === null) return;
     const before = new Date(Math.min(Date.parse(mark), now - STRANDED_MS)).toISOString();
     if (!(await repo.dueAtOrBefore(this.deps.store.db, series.id, before))) return;
@@ -359,7 +359,7 @@ export class Drip {
     return store.db.transaction().execute(async (trx) => {
       const series = await repo.lock(trx, store.dialect, seriesId, 'edit');
       if (!series || series.status !== 'active') return [];
-      const mark = isoOrNull(series.handed_until);
+      const mark = series.handed_until;
       // A clock that has not passed the mark (another process just ticked) has nothing new.
       if (mark !== null && mark >= dueBy) return [];
       const due = await repo.dueKeys(trx, seriesId, mark, dueBy);
@@ -367,7 +367,7 @@ export class Drip {
       let after: StepBatch['after'] = mark === null ? null : { dueAt: mark, id: null };
       for (let i = 0; i < due.length; i += this.opts.batchSize) {
         const last = due[Math.min(i + this.opts.batchSize, due.length) - 1];
-        const through = { dueAt: new Date(last.due_at).toISOString(), id: last.id };
+        const through = { dueAt: last.due_at, id: last.id };
         const batch: StepBatch = { seriesId, after, through, size: Math.min(this.opts.batchSize, due.length - i) };
         await jobs.enqueue(STEP_QUEUE, batch, { db: trx, maxAttempts: 10, backoffMs: 5_000 });
         batches.push(batch);
@@ -380,9 +380,9 @@ export class Drip {
 
   /**
    * Delivers one handed-off batch in one transaction: each enrolment of its range still active
-   * and due gets its next step as an outbox message (queued, or
-   * skipped with one reason), or completes, or exits. A paused series delivers nothing (its
-   * resume clears the mark, so the next tick hands them off again).
+   * gets its next step as an outbox message (queued, or skipped with one reason), or completes,
+   * or exits. A paused series delivers nothing (its resume clears the mark, so the next tick
+   * hands them off again).
    */
   async deliver(batch: StepBatch): Promise<DeliveryResult> {
     const { store } = this.deps;
@@ -401,7 +401,7 @@ export class Drip {
       const nowIso = new Date(now).toISOString();
       const steps = await repo.stepsWithCarriers(trx, series.id);
       const goal = await goalReached(trx, series, due);
-      const mark = isoOrNull(series.handed_until);
+      const mark = series.handed_until;
       const plan = planBatch(due, { series, steps, brandZone, now, handedUntil: mark === null ? null : Date.parse(mark), goal });
       const written = await repo.insertMessages(trx, store.sqlite, plan.messages);
       await repo.advance(trx, store.sqlite, plan.advances, nowIso);
@@ -464,6 +464,3 @@ async function countOnCarriers(db: Executor, dialect: Dialect, messages: NewMess
 function addCounts(into: DeliveryResult, more: DeliveryResult): void {
   for (const k of Object.keys(into) as Array<keyof DeliveryResult>) into[k] += more[k];
 }
-
-/** A time column as ISO text on both dialects (PostgreSQL's driver returns a Date). */
-const isoOrNull = (v: string | Date | null): string | null => (v === null ? null : new Date(v).toISOString());

@@ -21,7 +21,7 @@ const BATCH = 1000;
  * enrolment due at or before it would never be handed off; it can happen when the clock stands
  * where the last tick ran, or went back).
  */
-const dueFloor = (series: SeriesRow | undefined): number => (series?.handed_until ? new Date(series.handed_until).getTime() + 1 : -Infinity);
+const dueFloor = (series: SeriesRow | undefined): number => (series?.handed_until ? Date.parse(series.handed_until) + 1 : -Infinity);
 
 export interface EnrollerDeps {
   store: Store;

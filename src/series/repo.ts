@@ -32,7 +32,7 @@ export interface DueRow {
 
 /** Where a due enrolment sits in the order the tick cuts batches in. */
 export interface DueKey {
-  due_at: string | Date;
+  due_at: string;
   id: string;
 }
 
