@@ -15,6 +15,14 @@ export type EventInsert = Insertable<EventsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 /** What recording an event needs to know about its message. */
 export type MessageFacts = Pick<MessageRow, 'id' | 'brand_id' | 'contact_id' | 'campaign_id' | 'series_id' | 'email' | 'sent_at' | 'opened_at' | 'clicked_at' | 'unsubscribed_at'>;
+/** What recording an open or click needs to know about its message. */
+export type HitFacts = Pick<MessageFacts, 'id' | 'brand_id' | 'contact_id' | 'campaign_id' | 'series_id' | 'sent_at' | 'opened_at' | 'clicked_at'>;
+/** The first human open and click a batch found for a message (null: none, or not the first). */
+export interface EngagementFirst {
+  id: string;
+  openedAt: string | null;
+  clickedAt: string | null;
+}
 export type FirstColumn = 'delivered_at' | 'complained_at' | 'unsubscribed_at';
 /** A change of campaign_activity: `n` events of (campaign, hour, type, machine); negative to move events out. */
 export interface ActivityDelta {
@@ -26,6 +34,7 @@ export interface ActivityDelta {
 }
 
 const FACTS = ['id', 'brand_id', 'contact_id', 'campaign_id', 'series_id', 'email', 'sent_at', 'opened_at', 'clicked_at', 'unsubscribed_at'] as const;
+const HIT_FACTS = ['id', 'brand_id', 'contact_id', 'campaign_id', 'series_id', 'sent_at', 'opened_at', 'clicked_at'] as const;
 
 /** SQLite allows 32,766 bound values per statement and PostgreSQL 65,535: stay well below both. */
 const CHUNK = 500;
@@ -108,18 +117,17 @@ export const trackingRepo = {
   },
 
   /**
-   * First human open and click per message, one statement per chunk: each column keeps its value
-   * when set (coalesce), so concurrent writers and replays can only ever keep the earliest first.
+   * First human open and click per message, one statement per chunk, joined to a VALUES list (a
+   * CASE over the ids compared every row with every id): each column keeps its value when set
+   * (coalesce), so concurrent writers and replays can only ever keep the earliest first.
    */
-  async setEngagementFirsts(db: Executor, dialect: Dialect, firsts: ReadonlyArray<{ id: string; openedAt: string | null; clickedAt: string | null }>): Promise<void> {
+  async setEngagementFirsts(db: Executor, dialect: Dialect, firsts: readonly EngagementFirst[]): Promise<void> {
     const type = timeType(dialect);
-    const caseOf = (rows: typeof firsts, pick: (r: (typeof firsts)[number]) => string | null) => {
-      const whens = rows.filter((r) => pick(r) !== null).map((r) => sql`when ${r.id} then cast(${pick(r)} as ${type})`);
-      return whens.length ? sql`case id ${sql.join(whens, sql` `)} end` : sql`null`;
-    };
     for (const part of chunks(firsts, 300)) {
-      await sql`update messages set opened_at = coalesce(opened_at, ${caseOf(part, (r) => r.openedAt)}), clicked_at = coalesce(clicked_at, ${caseOf(part, (r) => r.clickedAt)})
-        where id in (${sql.join(part.map((r) => r.id))})`.execute(db);
+      const values = part.map((r) => sql`(${r.id}, ${r.openedAt}, ${r.clickedAt})`);
+      // VALUES columns are column1, column2… on both dialects.
+      await sql`update messages set opened_at = coalesce(messages.opened_at, cast(v.column2 as ${type})), clicked_at = coalesce(messages.clicked_at, cast(v.column3 as ${type}))
+        from (values ${sql.join(values)}) as v where messages.id = v.column1`.execute(db);
     }
   },
 
@@ -238,10 +246,10 @@ export const trackingRepo = {
 
 /** The queries of the open and click hot path, bound to one transaction (HitRecorder runs them). */
 export interface HitQueries {
-  messageFacts(ids: readonly string[]): Promise<MessageFacts[]>;
+  messageFacts(ids: readonly string[]): Promise<HitFacts[]>;
   /** Events and their rollup. */
   recordEvents(rows: readonly EventInsert[]): Promise<void>;
-  setEngagementFirsts(firsts: ReadonlyArray<{ id: string; openedAt: string | null; clickedAt: string | null }>): Promise<void>;
+  setEngagementFirsts(firsts: readonly EngagementFirst[]): Promise<void>;
   /** A burst showed a scanner: its earlier clicks, recorded as human, become machine clicks (rollup too), and the firsts are derived again. */
   markBurst(messageId: string, from: string, to: string): Promise<void>;
 }
@@ -262,13 +270,30 @@ export function kyselyHitQueries(db: Executor, dialect: Dialect): HitQueries {
 
 /**
  * SQLite, in the tracking writer's thread (writer-worker.ts): statements prepared once on its own
- * connection, inside the transaction it holds. A row is one bound statement run.
+ * connection, inside the transaction it holds. Messages are read, events written and first-time
+ * columns set many rows per statement: a statement run per row cost the thread about a sixth
+ * more (each run sets up its program and opens a cursor on every index again), and ids looked up
+ * together are looked up in order (SQLite sorts an IN list).
  */
 export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
-  const facts = sqlite.prepare(`select ${FACTS.join(', ')} from messages where id = ? and exists (select 1 from contacts where contacts.id = messages.contact_id)`);
-  const insert = sqlite.prepare('insert into events (id, brand_id, contact_id, type, campaign_id, series_id, occurred_at, data, message_id, machine) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const facts = multiRow<string>(
+    sqlite,
+    (n) => `select ${HIT_FACTS.join(', ')} from messages where id in (${placeholders(n)}) and exists (select 1 from contacts where contacts.id = messages.contact_id)`,
+    (id, values) => values.push(id),
+    { raw: true },
+  );
+  const insert = multiRow<EventInsert>(
+    sqlite,
+    (n) => `insert into events (id, brand_id, contact_id, type, campaign_id, series_id, occurred_at, data, message_id, machine) values ${Array(n).fill(`(${placeholders(10)})`).join(', ')}`,
+    (r, values) => values.push(r.id, r.brand_id, r.contact_id, r.type, r.campaign_id ?? null, r.series_id ?? null, r.occurred_at, r.data, r.message_id ?? null, r.machine ?? 0),
+  );
+  const firsts = multiRow<EngagementFirst>(
+    sqlite,
+    (n) => `update messages set opened_at = coalesce(messages.opened_at, v.column2), clicked_at = coalesce(messages.clicked_at, v.column3)
+      from (values ${Array(n).fill('(?, ?, ?)').join(', ')}) as v where messages.id = v.column1`,
+    (f, values) => values.push(f.id, f.openedAt, f.clickedAt),
+  );
   const activity = sqlite.prepare(`insert into campaign_activity (campaign_id, hour, type, machine, n) values (?, ?, ?, ?, ?) ${UPSERT_ACTIVITY}`);
-  const firsts = sqlite.prepare('update messages set opened_at = coalesce(opened_at, ?), clicked_at = coalesce(clicked_at, ?) where id = ?');
   const burst = sqlite.prepare(
     "update events set machine = 1 where message_id = ? and type = 'clicked' and machine = 0 and occurred_at >= ? and occurred_at <= ? returning campaign_id, type, occurred_at",
   );
@@ -279,14 +304,16 @@ export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
   };
   return {
     async messageFacts(ids) {
-      return ids.map((id) => facts.get(id) as MessageFacts | undefined).filter((m): m is MessageFacts => m !== undefined);
+      return facts(ids, (statement, values) => statement.all(...values) as HitFactsRow[])
+        .flat()
+        .map(hitFactsOf);
     },
     async recordEvents(rows) {
-      for (const r of rows) insert.run(r.id, r.brand_id, r.contact_id, r.type, r.campaign_id ?? null, r.series_id ?? null, r.occurred_at, r.data, r.message_id ?? null, r.machine ?? 0);
+      insert(rows, (statement, values) => statement.run(...values));
       addActivity(activityOf(rows));
     },
     async setEngagementFirsts(list) {
-      for (const f of list) firsts.run(f.openedAt, f.clickedAt, f.id);
+      firsts(list, (statement, values) => statement.run(...values));
     },
     async markBurst(messageId, from, to) {
       const moved = burst.all(messageId, from, to) as Array<{ campaign_id: string | null; type: string; occurred_at: string }>;
@@ -295,6 +322,43 @@ export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
     },
   };
 }
+
+/**
+ * A statement over many items at once: `text(n)` takes n items (1, 2, 4, … MULTI_ROW_MAX of them,
+ * each size prepared on first use), so any count runs as a few statements, each bound with the
+ * values of its items in order. Returns what `each` made of every statement run.
+ */
+function multiRow<T>(sqlite: Database.Database, text: (n: number) => string, valuesOf: (item: T, values: unknown[]) => void, opts: { raw?: boolean } = {}) {
+  const prepared = new Map<number, Database.Statement>();
+  const statement = (size: number) => {
+    let s = prepared.get(size);
+    if (!s) prepared.set(size, (s = opts.raw ? sqlite.prepare(text(size)).raw() : sqlite.prepare(text(size))));
+    return s;
+  };
+  return <R>(items: readonly T[], each: (statement: Database.Statement, values: unknown[]) => R): R[] => {
+    const out: R[] = [];
+    for (let i = 0; i < items.length; ) {
+      const size = Math.min(MULTI_ROW_MAX, 2 ** Math.floor(Math.log2(items.length - i)));
+      const values: unknown[] = [];
+      for (let k = i; k < i + size; k++) valuesOf(items[k], values);
+      out.push(each(statement(size), values));
+      i += size;
+    }
+    return out;
+  };
+}
+
+/**
+ * Items per statement of the thread's multi-row statements (64 events bind 640 values; SQLite
+ * allows 32,766). Past 64, larger statements measured no cheaper per row.
+ */
+const MULTI_ROW_MAX = 64;
+const placeholders = (n: number) => Array(n).fill('?').join(', ');
+
+/** A row of HIT_FACTS as an array (in that order): better-sqlite3 makes objects several times slower than a literal does. */
+type RowOf<T extends ReadonlyArray<keyof HitFacts>> = { -readonly [K in keyof T]: HitFacts[T[K] & keyof HitFacts] };
+type HitFactsRow = RowOf<typeof HIT_FACTS>;
+const hitFactsOf = ([id, brand_id, contact_id, campaign_id, series_id, sent_at, opened_at, clicked_at]: HitFactsRow): HitFacts => ({ id, brand_id, contact_id, campaign_id, series_id, sent_at, opened_at, clicked_at });
 
 /** The same inbox mark on a connection of its own (the tracking thread, and the writer's start-up check), prepared once. */
 export function sqliteInboxMark(sqlite: Database.Database) {
