@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DIALECTS } from '../../test/helpers/stores.ts';
 import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { authOf } from '../campaigns/test-kit.ts';
@@ -7,7 +7,7 @@ import type { AuthContext } from '../brands/model.ts';
 import type { Series } from './model.ts';
 import type { SeriesService } from './service.ts';
 import { STRANDED_MS } from './drip.ts';
-import { contacts, DAY, eventually, HOUR, messagesOf, seriesFor, seriesWith, stepsByContact, tagged } from './test-kit.ts';
+import { contacts, DAY, HOUR, messagesOf, seriesFor, seriesWith, stepsByContact, tagged } from './test-kit.ts';
 
 /**
  * The drip scheduler against an injected clock moving through weeks of simulated time: due times
@@ -155,7 +155,7 @@ describe.each(DIALECTS)('drip scheduler on %s', (dialect) => {
     expect((await messagesOf(t, s.id)).length).toBe(0);
     await t.ctx.jobs.start();
     try {
-      await eventually(async () => (await messagesOf(t, s.id)).length === 5);
+      await vi.waitFor(async () => expect((await messagesOf(t, s.id)).length).toBe(5), { timeout: 30_000, interval: 50 });
     } finally {
       await t.ctx.jobs.stop();
     }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DIALECTS, freshStore } from '../../test/helpers/stores.ts';
 import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { loadConfig } from '../app/config.ts';
@@ -13,7 +13,7 @@ import { openaiAnswer } from '../composer/provider-server.fixture.ts';
 import { authOf, createContacts } from '../campaigns/test-kit.ts';
 import type { AuthContext } from '../brands/model.ts';
 import type { SeriesService } from './service.ts';
-import { eventually, messagesOf, seriesFor, WELCOME } from './test-kit.ts';
+import { messagesOf, seriesFor, WELCOME } from './test-kit.ts';
 
 const S = '/api/v1/series';
 const fields = (body: any) => (body.error?.details?.issues ?? []).map((i: { field: string }) => i.field);
@@ -241,7 +241,7 @@ describe.each(DIALECTS)('series API on %s', (dialect) => {
     // The tick handed the step to delivery; the job queue's worker writes its outbox row.
     await t.ctx.jobs.start();
     try {
-      await eventually(async () => (await messagesOf(t, s.id)).length > 0);
+      await vi.waitFor(async () => expect((await messagesOf(t, s.id)).length).toBeGreaterThan(0), { timeout: 30_000, interval: 50 });
     } finally {
       await t.ctx.jobs.stop();
     }

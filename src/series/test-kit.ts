@@ -85,14 +85,5 @@ export async function stepsByContact(t: TestApp, seriesId: string): Promise<Map<
   return out;
 }
 
-/** Waits (real time) until `check` holds: for work the job queue does in the background. */
-export async function eventually(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`still not true after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
