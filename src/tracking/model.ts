@@ -12,6 +12,21 @@ export type TrackingEventType = (typeof TRACKING_EVENT_TYPES)[number];
 /** How an unsubscribe arrived: the RFC 8058 header POST, the page's button, the preferences page, or a provider's report. */
 export type UnsubscribeHow = 'one-click' | 'page' | 'preferences' | 'provider';
 
+/** Where a tracked link goes: the URL as the email has it (recorded with the click) and its normalised form (the redirect). */
+export interface ClickTarget {
+  url: string;
+  href: string;
+}
+
+/** The normalised form of a URL to redirect to, or null when it does not parse. */
+export function hrefOf(url: string): string | null {
+  try {
+    return new URL(url).href;
+  } catch {
+    return null;
+  }
+}
+
 /** A message the dispatcher handed to a provider, for `recordSent`. */
 export interface SentMessage {
   id: string;

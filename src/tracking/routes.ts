@@ -3,9 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.ts';
 import { authOf, guard } from '../http/auth.ts';
+import { lazyChildLogger } from '../http/logging.ts';
 import { messageUrls } from './tokens.ts';
 import type { RequestSignal } from './machine.ts';
-import { RecipientsQuery, TIMELINE_BUCKETS } from './model.ts';
+import { hrefOf, RecipientsQuery, TIMELINE_BUCKETS } from './model.ts';
 import { errorPage, notFoundPage, PAGE_CSP, PIXEL_GIF, preferencesPage, previewNoticePage, unsubscribeConfirmPage, unsubscribedPage, VIEW_CSP } from './pages.ts';
 
 /** Forms on our pages and RFC 8058 posts are tiny. */
@@ -22,15 +23,9 @@ function page(reply: FastifyReply, status: number, html: string) {
   return reply.code(status).header('cache-control', NO_CACHE).header('content-security-policy', PAGE_CSP).header('referrer-policy', 'no-referrer').type('text/html; charset=utf-8').send(html);
 }
 
-/** Redirects only ever go to a URL of the email; the referrer would carry the token to that site, so none is sent. */
-function redirect(reply: FastifyReply, url: string) {
-  let location: string;
-  try {
-    location = new URL(url).href;
-  } catch {
-    return page(reply, 404, notFoundPage());
-  }
-  return reply.code(302).header('cache-control', NO_CACHE).header('referrer-policy', 'no-referrer').header('location', location).send();
+/** Redirects only ever go to a URL of the email (normalised); the referrer would carry the token to that site, so none is sent. */
+function redirect(reply: FastifyReply, href: string) {
+  return reply.code(302).header('cache-control', NO_CACHE).header('referrer-policy', 'no-referrer').header('location', href).send();
 }
 
 /**
@@ -47,32 +42,35 @@ export async function trackingPublicRoutes(root: FastifyInstance, ctx: AppContex
     // RFC 8058 senders may post multipart or anything else: the POST itself is the request.
     app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, _body, done) => done(null, null));
     const hidden = { schema: { hide: true } };
+    // Opens and clicks come by the thousand each second and log nothing unless something fails.
+    const hot = { ...hidden, childLoggerFactory: lazyChildLogger };
     const urls = (token: string) => messageUrls(ctx.config.publicUrl, token);
     const claimsOf = (req: FastifyRequest) => tracking.messageClaims(restOf(req));
 
-    app.get('/t/o/*', hidden, async (req, reply) => {
+    app.get('/t/o/*', hot, async (req, reply) => {
       const claims = claimsOf(req);
       if (claims) await tracking.recordOpen(claims, signalOf(req));
       return reply.header('cache-control', NO_CACHE).header('pragma', 'no-cache').header('expires', '0').type('image/gif').send(PIXEL_GIF);
     });
 
-    app.get('/t/c/*', hidden, async (req, reply) => {
+    app.get('/t/c/*', hot, async (req, reply) => {
       const rest = restOf(req);
       const slash = rest.lastIndexOf('/');
       const claims = slash > 0 ? tracking.messageClaims(rest.slice(0, slash)) : null;
       const index = rest.slice(slash + 1);
       if (!claims || !LINK_INDEX.test(index)) return page(reply, 404, notFoundPage());
-      const url = await tracking.staticLinkUrl(claims, Number(index));
-      if (!url) return page(reply, 404, notFoundPage());
-      await tracking.recordClick(claims, Number(index), url, signalOf(req));
-      return redirect(reply, url);
+      const target = await tracking.staticLink(claims, Number(index));
+      if (!target) return page(reply, 404, notFoundPage());
+      await tracking.recordClick(claims, Number(index), target.url, signalOf(req));
+      return redirect(reply, target.href);
     });
 
-    app.get('/t/l/*', hidden, async (req, reply) => {
+    app.get('/t/l/*', hot, async (req, reply) => {
       const claims = tracking.linkClaims(restOf(req));
-      if (!claims) return page(reply, 404, notFoundPage());
+      const href = claims && hrefOf(claims.url);
+      if (!claims || !href) return page(reply, 404, notFoundPage());
       await tracking.recordClick(claims, claims.link, claims.url, signalOf(req));
-      return redirect(reply, claims.url);
+      return redirect(reply, href);
     });
 
     app.get('/u/*', hidden, async (req, reply) => {

@@ -5,6 +5,7 @@ import type { Actor } from '../brands/model.ts';
 import type { AudienceService } from '../audience/service.ts';
 import type { ContactDetail, ContactStatus, SuppressionReason, Topic } from '../audience/model.ts';
 import type { EmailsService } from '../emails/service.ts';
+import type { CompiledEmail } from '../emails/model.ts';
 import { recipientFromContact } from '../emails/render.ts';
 import { sampleRecipient } from '../emails/personas.ts';
 import type { NormalizedEvent } from '../delivery/webhooks/model.ts';
@@ -18,7 +19,9 @@ import { kyselyHitQueries, trackingRepo as repo, type MessageFacts, type Message
 import { eventRow, HitRecorder, type Hit } from './recorder.ts';
 import { HitWriter } from './writer.ts';
 import {
+  hrefOf,
   RecipientsQuery,
+  type ClickTarget,
   type CampaignStats,
   type LinkStats,
   type PreferencesView,
@@ -80,6 +83,7 @@ const TIMELINE_FIELD: Record<string, keyof Omit<TimelinePoint, 'at'>> = {
 };
 
 const systemActor = (id: string): Actor => ({ type: 'system', id });
+const NOTHING = Promise.resolve();
 const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
 const ratio = (n: number, d: number) => (d > 0 ? n / d : 0);
 
@@ -157,6 +161,8 @@ export class TrackingService {
   private writer: HitWriter | null;
   private recorder = new HitRecorder();
   private publicTopics = new Map<string, { at: number; topics: Promise<Topic[]> }>();
+  /** The click targets of each compiled email version, worked out on its first click: they are the same for every recipient. */
+  private clickTargets = new WeakMap<CompiledEmail, Array<ClickTarget | null>>();
 
   constructor(private opts: TrackingOptions) {
     const { store } = opts;
@@ -214,41 +220,45 @@ export class TrackingService {
 
   // ---- opens and clicks ----------------------------------------------------------------------
 
-  /** Records an open; never throws (a pixel must load whatever happens), failures are logged. */
-  async recordOpen(claims: MessageClaims, signal: RequestSignal): Promise<void> {
-    if (!claims.messageId) return;
-    await this.hit({ kind: 'opened', messageId: claims.messageId, contactId: claims.contactId, at: this.now(), signal });
+  /** Records an open; never rejects (a pixel must load whatever happens), failures are logged. */
+  recordOpen(claims: MessageClaims, signal: RequestSignal): Promise<void> {
+    return claims.messageId ? this.hit({ kind: 'opened', messageId: claims.messageId, contactId: claims.contactId, at: this.now(), signal }) : NOTHING;
   }
 
-  /** Records a click on link `link` that goes to `url`; never throws: the redirect must happen. */
-  async recordClick(claims: MessageClaims, link: number, url: string, signal: RequestSignal): Promise<void> {
-    if (!claims.messageId) return;
-    await this.hit({ kind: 'clicked', messageId: claims.messageId, contactId: claims.contactId, at: this.now(), signal, link, url });
+  /** Records a click on link `link` that goes to `url`; never rejects: the redirect must happen. */
+  recordClick(claims: MessageClaims, link: number, url: string, signal: RequestSignal): Promise<void> {
+    return claims.messageId ? this.hit({ kind: 'clicked', messageId: claims.messageId, contactId: claims.contactId, at: this.now(), signal, link, url }) : NOTHING;
   }
 
-  private async hit(h: Hit): Promise<void> {
-    try {
-      await this.hits.add(h);
-    } catch (err) {
-      this.opts.log.error({ err, messageId: h.messageId, kind: h.kind }, 'tracking event could not be recorded');
-    }
+  /** Plain promises, not async functions: each layer of those cost an open its own promise and turn. */
+  private hit(h: Hit): Promise<void> {
+    return this.hits.add(h).catch((err) => this.opts.log.error({ err, messageId: h.messageId, kind: h.kind }, 'tracking event could not be recorded'));
   }
 
   /**
-   * The URL of static link `index` of the email version the token names, or null when there is
-   * no such tracked link (out of range, personalised, one of our own, not http(s), email gone).
-   * It mirrors render.ts: exactly the links the render sent through /t/c/ resolve here.
+   * Where static link `index` of the email version the token names goes (the URL as written, and
+   * the normalised one to redirect to), or null when there is no such tracked link (out of range,
+   * personalised, one of our own, not http(s), not a URL, email gone). It mirrors render.ts:
+   * exactly the links the render sent through /t/c/ resolve here.
    */
-  async staticLinkUrl(claims: MessageClaims, index: number): Promise<string | null> {
-    let links: string[];
+  async staticLink(claims: MessageClaims, index: number): Promise<ClickTarget | null> {
+    let compiled: CompiledEmail;
     try {
-      links = (await this.opts.emails.compiledVersion(null, claims.emailId, claims.version)).compiled.links;
+      compiled = (await this.opts.emails.compiledVersion(null, claims.emailId, claims.version)).compiled;
     } catch (err) {
       if (err instanceof DomainError && err.code === 'not_found') return null;
       throw err;
     }
-    const url = links[index]?.trim();
-    return url && this.clickTracked(url) && !MERGE_TAG.test(url) ? url : null;
+    let targets = this.clickTargets.get(compiled);
+    if (!targets) this.clickTargets.set(compiled, (targets = compiled.links.map((link) => this.clickTarget(link))));
+    return targets[index] ?? null;
+  }
+
+  private clickTarget(link: string): ClickTarget | null {
+    const url = link.trim();
+    if (!this.clickTracked(url) || MERGE_TAG.test(url)) return null;
+    const href = hrefOf(url);
+    return href === null ? null : { url, href };
   }
 
   /** Whether the render sends this link (as written in the email) through click tracking: web links that are not our own pages. */

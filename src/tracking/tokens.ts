@@ -41,7 +41,6 @@ export interface LinkClaims extends MessageClaims {
 type Kind = 'm' | 'l';
 /** Field separator inside the body; ids never contain it and the URL, which may, comes last. */
 const SEP = '\n';
-const MAC_BYTES = 16;
 const MAC_CHARS = 22; // base64url of 16 bytes, no padding
 /** Room for the longest URL we sign (2,000 characters, up to 3 UTF-8 bytes each) plus ids, base64url-encoded; anything longer is garbage. */
 const MAX_TOKEN_CHARS = 8_500;
@@ -96,7 +95,19 @@ const keys = new Map<string, crypto.KeyObject>();
 function mac(secret: string, kind: Kind, body64: string): string {
   let key = keys.get(secret);
   if (!key) keys.set(secret, (key = crypto.createSecretKey(Buffer.from(secret))));
-  return crypto.createHmac('sha256', key).update(`${kind}.${body64}`).digest().toString('base64url', 0, MAC_BYTES);
+  return firstMacBytes(crypto.createHmac('sha256', key).update(`${kind}.${body64}`).digest('base64url'));
+}
+
+const BASE64URL_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The first 16 bytes of a base64url-encoded digest, as base64url: 21 whole digits, then
+ * a digit holding the 16th byte's last 2 bits over 4 zero bits. Letting the digest encode itself
+ * and cutting the text costs a third less than a Buffer of the digest encoded in part (the MAC is
+ * the largest share of answering an open or a click).
+ */
+function firstMacBytes(digest64: string): string {
+  return digest64.slice(0, MAC_CHARS - 1) + BASE64URL_DIGITS[BASE64URL_DIGITS.indexOf(digest64[MAC_CHARS - 1]) & 0b110000];
 }
 
 function sign(secret: string, kind: Kind, body: string): string {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectSqlite } from '../store/db.ts';
 import { FOLD_CHUNK, threadFold } from './fold.ts';
@@ -11,6 +13,20 @@ import { REPORT_EVERY, WAKE, WANTED, writerShared, type WriterReport } from './w
  */
 const port = parentPort!;
 const { file, shared: buffer } = workerData as { file: string; shared: SharedArrayBuffer };
+
+/**
+ * This thread's work can wait a moment; the event loop's answers cannot, and what they answered
+ * is safe in the inbox already. On Linux a thread is a task with a nice value of its own, so the
+ * thread lowers its own: when the cores are all busy (the answering thread, the app's other work,
+ * whatever else runs on the machine) the thread gets about a tenth of the time it would otherwise,
+ * enough to keep writing, and catches up when they are not. Elsewhere it keeps the process's priority.
+ */
+const WRITER_NICE = 10;
+try {
+  os.setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), WRITER_NICE);
+} catch {
+  // Not Linux (no /proc/thread-self), or not allowed: the thread runs at the process's priority.
+}
 const shared = writerShared(buffer);
 const db = connectSqlite(file);
 db.pragma('cache_size = -16384');

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import pino from 'pino';
@@ -10,6 +11,9 @@ import { sentCampaign, type FixtureCampaign } from './testing.ts';
 import { HitWriter } from './writer.ts';
 
 const log = pino({ level: 'silent' });
+/** The nice value of every thread of this process (field 19 of /proc/self/task/<tid>/stat, after the parenthesised name). */
+const niceOfThreads = () =>
+  fs.readdirSync('/proc/self/task').map((tid) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
 const openOf = (m: { id: string; contactId: string }): Hit => ({ kind: 'opened', messageId: m.id, contactId: m.contactId, at: new Date(), signal: { method: 'GET', userAgent: null, ip: null } });
 
 describe('the tracking inbox and its writer thread (SQLite)', () => {
@@ -36,6 +40,11 @@ describe('the tracking inbox and its writer thread (SQLite)', () => {
     // Written by the thread, which is still there for the next one (it sleeps between appends).
     await new Promise((r) => setTimeout(r, 200));
     expect((t.ctx.tracking as unknown as { writer: HitWriter }).writer.writingOnMainThread).toBe(false);
+    // Its work yields to answering: on Linux the thread lowers its own priority, and only its own.
+    if (process.platform === 'linux') {
+      expect(niceOfThreads()).toContain(10);
+      expect(os.getPriority()).toBe(0);
+    }
   });
 
   it('writes, exactly once, the hits a killed process appended but never wrote, when the next one starts', async () => {
