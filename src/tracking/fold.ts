@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import type { HitInbox } from './inbox.ts';
-import { HitRecorder, type Hit } from './recorder.ts';
+import { checkedHit, HitRecorder, type Hit } from './recorder.ts';
 import { kyselyHitQueries, sqliteHitQueries, sqliteInboxMark, trackingRepo } from './repo.ts';
 
 /** Hits written per transaction: a few milliseconds of the database's write lock at a time. */
@@ -39,6 +39,8 @@ export class HitFold {
     private readonly inbox: HitInbox,
     private readonly commit: FoldCommit,
     private through: number,
+    /** Checks the token of an open answered unchecked (checkedHit); a hit it turns down is skipped. */
+    private readonly check: (hit: Hit) => Hit | null,
   ) {}
 
   get folded(): number {
@@ -51,7 +53,11 @@ export class HitFold {
     if (entries.length === 0) return null;
     const last = entries[entries.length - 1].seq;
     const dropped = entries.filter((e) => e.error).map((e) => ({ seq: e.seq, message: e.error!.message }));
-    const hits = entries.filter((e): e is Entry => e.hit !== undefined);
+    const hits: Entry[] = [];
+    for (const e of entries) {
+      const hit = e.hit && this.check(e.hit);
+      if (hit) hits.push({ seq: e.seq, hit });
+    }
     try {
       await this.commit(hits, last);
     } catch {
@@ -70,7 +76,7 @@ export class HitFold {
 }
 
 /** The tracking thread's fold: statements prepared once on its own connection. */
-export function threadFold(db: Database.Database, inbox: HitInbox): HitFold {
+export function threadFold(db: Database.Database, inbox: HitInbox, secret: string): HitFold {
   const queries = sqliteHitQueries(db);
   const recorder = new HitRecorder();
   const mark = sqliteInboxMark(db);
@@ -92,6 +98,7 @@ export function threadFold(db: Database.Database, inbox: HitInbox): HitFold {
       }
     },
     written(),
+    (hit) => checkedHit(secret, hit),
   );
 }
 
@@ -101,7 +108,7 @@ const unwritten = (entries: readonly Entry[], mark: number) => entries.filter((e
  * The main thread's fold, once the thread failed: through Kysely, whose transactions keep the
  * app's other queries out of this one.
  */
-export async function mainThreadFold(db: Kysely<DB>, inbox: HitInbox): Promise<HitFold> {
+export async function mainThreadFold(db: Kysely<DB>, inbox: HitInbox, secret: string): Promise<HitFold> {
   const recorder = new HitRecorder();
   return new HitFold(
     inbox,
@@ -114,5 +121,6 @@ export async function mainThreadFold(db: Kysely<DB>, inbox: HitInbox): Promise<H
         await trackingRepo.setInboxWritten(trx, inbox.generation, seq, new Date().toISOString());
       }),
     await trackingRepo.inboxWritten(db, inbox.generation),
+    (hit) => checkedHit(secret, hit),
   );
 }

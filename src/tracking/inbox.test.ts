@@ -13,6 +13,8 @@ const hit = (n: number): Hit => ({
   signal: { method: 'GET', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', ip: '203.0.113.7' },
   ...(n % 2 ? { link: n, url: `https://shop.example/${n}` } : {}),
   ...(n % 3 === 0 ? { provider: { name: 'sendgrid', machine: n % 2 === 0 } } : {}),
+  // An open answered before its token was checked.
+  ...(n === 4 ? { messageId: '', contactId: null, token: 'bXNnXzQKY3RjXzQ.AAAAAAAAAAAAAAAAAAAAAA' } : {}),
 });
 
 describe('the tracking inbox (files)', () => {

@@ -178,10 +178,14 @@ function readOrCreate(file: string, make: () => string): string {
  * read (on the tracking thread), which an ISO time doubled again. Lines of older inboxes are the
  * hit itself as a JSON object, with an ISO time; they still read.
  */
-const encodeHit = (h: Hit): string =>
-  JSON.stringify([h.kind, h.messageId, h.contactId, h.at.getTime(), h.signal.method, h.signal.userAgent, h.signal.ip, h.link ?? null, h.url ?? null, h.provider ?? null]);
+function encodeHit(h: Hit): string {
+  const line: HitLine = [h.kind, h.messageId, h.contactId, h.at.getTime(), h.signal.method, h.signal.userAgent, h.signal.ip, h.link ?? null, h.url ?? null, h.provider ?? null];
+  if (h.token !== undefined) line.push(h.token);
+  return JSON.stringify(line);
+}
 
-type HitLine = [Hit['kind'], string, string | null, number, string, string | null, string | null, number | null, string | null, Hit['provider'] | null];
+/** The fields of a line; an open still to be checked ends with its token. */
+type HitLine = [Hit['kind'], string, string | null, number, string, string | null, string | null, number | null, string | null, Hit['provider'] | null, string?];
 
 function decodeHit(text: string): Hit {
   const parsed = JSON.parse(text) as HitLine | (Omit<Hit, 'at'> & { at: string });
@@ -190,6 +194,8 @@ function decodeHit(text: string): Hit {
   return h;
 }
 
-function fromLine([kind, messageId, contactId, at, method, userAgent, ip, link, url, provider]: HitLine): Hit {
-  return { kind, messageId, contactId, at: new Date(at), signal: { method, userAgent, ip }, link: link ?? undefined, url: url ?? undefined, provider: provider ?? undefined };
+function fromLine([kind, messageId, contactId, at, method, userAgent, ip, link, url, provider, token]: HitLine): Hit {
+  const hit: Hit = { kind, messageId, contactId, at: new Date(at), signal: { method, userAgent, ip }, link: link ?? undefined, url: url ?? undefined, provider: provider ?? undefined };
+  if (typeof token === 'string') hit.token = token;
+  return hit;
 }

@@ -1,11 +1,13 @@
 import { newId } from '../shared/ids.ts';
 import { toJson } from '../shared/json.ts';
+import { verifyMessage } from './tokens.ts';
 import { BURST_WINDOW_MS, classifyClick, classifyOpen, type RecentClick, type RequestSignal, type Verdict } from './machine.ts';
 import type { EngagementFirst, EventInsert, HitFacts, HitQueries } from './repo.ts';
 
 /** One open or click waiting for its batch to commit. */
 export interface Hit {
   kind: 'opened' | 'clicked';
+  /** Empty while `token` is still to be checked. */
   messageId: string;
   /** The contact the token names; null for provider events (their message row is the authority). */
   contactId: string | null;
@@ -15,6 +17,23 @@ export interface Hit {
   url?: string;
   /** A provider's own machine verdict (SendGrid's machine opens), and which provider reported it. */
   provider?: { name: string; machine: boolean };
+  /**
+   * An open answered before its message token was checked (embedded mode: the tracking thread
+   * checks it, so the event loop never waits on the MAC); `checkedHit` turns it into a hit of the
+   * message the token names.
+   */
+  token?: string;
+}
+
+/**
+ * The hit itself, or for an open still carrying its token, the open of the message the token
+ * names; null when the token is not genuine or comes from a preview or test send (nothing is
+ * recorded for those, exactly as when the token is checked while answering).
+ */
+export function checkedHit(secret: string, hit: Hit): Hit | null {
+  if (hit.token === undefined) return hit;
+  const claims = verifyMessage(secret, hit.token);
+  return claims?.messageId ? { kind: hit.kind, messageId: claims.messageId, contactId: claims.contactId, at: hit.at, signal: hit.signal } : null;
 }
 
 /** What an event row needs of its message. */

@@ -48,8 +48,7 @@ export async function trackingPublicRoutes(root: FastifyInstance, ctx: AppContex
     const claimsOf = (req: FastifyRequest) => tracking.messageClaims(restOf(req));
 
     app.get('/t/o/*', hot, async (req, reply) => {
-      const claims = claimsOf(req);
-      if (claims) await tracking.recordOpen(claims, signalOf(req));
+      await tracking.recordOpenToken(restOf(req), signalOf(req));
       return reply.header('cache-control', NO_CACHE).header('pragma', 'no-cache').header('expires', '0').type('image/gif').send(PIXEL_GIF);
     });
 

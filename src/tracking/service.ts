@@ -13,10 +13,10 @@ import { DomainError, notFound } from '../shared/errors.ts';
 import { fromJson } from '../shared/json.ts';
 import { parseInput, type BrandsService } from '../brands/service.ts';
 import type { Page } from '../http/pagination.ts';
-import { verifyLink, verifyMessage, type LinkClaims, type MessageClaims } from './tokens.ts';
+import { verifyLink, verifyMessage, wellFormed, type LinkClaims, type MessageClaims } from './tokens.ts';
 import type { RequestSignal } from './machine.ts';
 import { kyselyHitQueries, trackingRepo as repo, type MessageFacts, type MessageRow } from './repo.ts';
-import { eventRow, HitRecorder, type Hit } from './recorder.ts';
+import { checkedHit, eventRow, HitRecorder, type Hit } from './recorder.ts';
 import { HitWriter } from './writer.ts';
 import {
   hrefOf,
@@ -166,7 +166,7 @@ export class TrackingService {
 
   constructor(private opts: TrackingOptions) {
     const { store } = opts;
-    this.writer = store.sqlite && !store.sqlite.memory ? new HitWriter({ db: store.db, sqlite: store.sqlite }, opts.log) : null;
+    this.writer = store.sqlite && !store.sqlite.memory ? new HitWriter({ db: store.db, sqlite: store.sqlite }, opts.log, opts.secret) : null;
   }
 
   /**
@@ -183,7 +183,8 @@ export class TrackingService {
         this.opts.log.error({ err }, 'the tracking inbox cannot be written; opens and clicks are written on the main thread from now on');
       }
     }
-    await this.db.transaction().execute((trx) => this.recorder.record(kyselyHitQueries(trx, this.dialect), batch));
+    const checked = batch.map((h) => checkedHit(this.opts.secret, h)).filter((h) => h !== null);
+    await this.db.transaction().execute((trx) => this.recorder.record(kyselyHitQueries(trx, this.dialect), checked));
   }
 
   private get db() {
@@ -219,6 +220,19 @@ export class TrackingService {
   }
 
   // ---- opens and clicks ----------------------------------------------------------------------
+
+  /**
+   * Records an open by the token the pixel was asked for; never rejects (a pixel must load
+   * whatever happens), failures are logged. The pixel is the same whatever the token, so in
+   * embedded mode a token of the right shape goes into the inbox unchecked, and the tracking
+   * thread checks its MAC (the largest share of answering an open) before writing anything.
+   */
+  recordOpenToken(token: string, signal: RequestSignal): Promise<void> {
+    if (!wellFormed(token)) return NOTHING;
+    if (this.writer && !this.writer.failed) return this.hit({ kind: 'opened', messageId: '', contactId: null, at: this.now(), signal, token });
+    const claims = this.messageClaims(token);
+    return claims ? this.recordOpen(claims, signal) : NOTHING;
+  }
 
   /** Records an open; never rejects (a pixel must load whatever happens), failures are logged. */
   recordOpen(claims: MessageClaims, signal: RequestSignal): Promise<void> {

@@ -115,13 +115,22 @@ function sign(secret: string, kind: Kind, body: string): string {
   return `${body64}.${mac(secret, kind, body64)}`;
 }
 
+/**
+ * Whether a token has the shape of a signed token: what can be told without the secret. Its MAC
+ * is still to be checked (verifyMessage, verifyLink).
+ */
+export function wellFormed(token: unknown): token is string {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) return false;
+  const dot = token.indexOf('.');
+  return dot > 0 && token.length - dot - 1 === MAC_CHARS && BASE64URL.test(token.slice(0, dot)) && BASE64URL.test(token.slice(dot + 1));
+}
+
 /** The body's fields when the token is well-formed and its MAC is right. */
 function verified(secret: string, kind: Kind, token: unknown): string[] | null {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) return null;
+  if (!wellFormed(token)) return null;
   const dot = token.indexOf('.');
   const body64 = token.slice(0, dot);
   const given = token.slice(dot + 1);
-  if (dot <= 0 || given.length !== MAC_CHARS || !BASE64URL.test(body64) || !BASE64URL.test(given)) return null;
   // Compared as text, not decoded bytes: base64url has several spellings of the same last byte.
   const expected = Buffer.from(mac(secret, kind, body64));
   if (!crypto.timingSafeEqual(Buffer.from(given), expected)) return null;

@@ -12,7 +12,7 @@ import { REPORT_EVERY, WAKE, WANTED, writerShared, type WriterReport } from './w
  * they were appended, until none are left.
  */
 const port = parentPort!;
-const { file, shared: buffer } = workerData as { file: string; shared: SharedArrayBuffer };
+const { file, shared: buffer, secret } = workerData as { file: string; shared: SharedArrayBuffer; secret: string };
 
 /**
  * This thread's work can wait a moment; the event loop's answers cannot, and what they answered
@@ -32,7 +32,7 @@ const db = connectSqlite(file);
 db.pragma('cache_size = -16384');
 // Only this thread waits, never the event loop: a long transaction of the app's must not cost events.
 db.pragma('busy_timeout = 30000');
-const fold = threadFold(db, new HitInbox(inboxFileOf(file)));
+const fold = threadFold(db, new HitInbox(inboxFileOf(file)), secret);
 
 /**
  * SQLite checkpoints inside the commit that takes the WAL past 1,000 pages: under a stream of

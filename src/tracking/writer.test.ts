@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { HitInbox, inboxFileOf } from './inbox.ts';
 import type { Hit } from './recorder.ts';
 import { sentCampaign, type FixtureCampaign } from './testing.ts';
+import { signMessage } from './tokens.ts';
 import { HitWriter } from './writer.ts';
 
 const log = pino({ level: 'silent' });
@@ -47,19 +48,39 @@ describe('the tracking inbox and its writer thread (SQLite)', () => {
     }
   });
 
+  it('answers opens before their tokens are checked; the thread writes the genuine ones and skips the rest', async () => {
+    const c = await sentCampaign(t.ctx, t.brandId, { contacts: 3 });
+    const [genuine, other, third] = c.messages;
+    const [body, mac] = genuine.token.split('.');
+    const flipped = `${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`;
+    const preview = signMessage(t.ctx.secret, { messageId: '', contactId: genuine.contactId, sourceId: c.campaignId, emailId: 'eml_x', version: 1 });
+    const claimsOfOther = Buffer.from(other.token.split('.')[0], 'base64url').toString();
+    const forged = `${Buffer.from(claimsOfOther).toString('base64url')}.${flipped}`;
+    const before = new HitInbox(inboxFile()).last();
+    for (const token of [genuine.token, `${body}.${flipped}`, forged, preview, 'not-a-token', third.token]) {
+      expect((await t.app.inject({ method: 'GET', url: `/t/o/${token}` })).statusCode).toBe(200);
+    }
+    await t.ctx.tracking.settled();
+    expect(await opened(c)).toEqual([genuine.id, third.id].sort());
+    // The inbox held the four tokens of the right shape as they came, unchecked; the malformed one never went in.
+    const lines = new HitInbox(inboxFile()).read(before, 100).map((e) => e.hit!);
+    expect(lines.map((h) => h.token)).toEqual([genuine.token, `${body}.${flipped}`, forged, preview, third.token]);
+    expect(lines.every((h) => h.messageId === '')).toBe(true);
+  });
+
   it('writes, exactly once, the hits a killed process appended but never wrote, when the next one starts', async () => {
     const c = await sentCampaign(t.ctx, t.brandId, { contacts: 3 });
     const killed = new HitInbox(inboxFile());
     killed.append(c.messages.map(openOf));
     killed.close();
 
-    const next = new HitWriter(store(), log);
+    const next = new HitWriter(store(), log, t.ctx.secret);
     await next.flush();
     await next.close();
     expect(await opened(c)).toEqual(ids(c));
 
     // Another start (and the service's own writer, on the same file) finds nothing left to write.
-    const again = new HitWriter(store(), log);
+    const again = new HitWriter(store(), log, t.ctx.secret);
     await again.flush();
     await again.close();
     await t.ctx.tracking.settled();
@@ -68,13 +89,15 @@ describe('the tracking inbox and its writer thread (SQLite)', () => {
 
   it('keeps writing from the main thread when the thread dies, without writing a hit twice', async () => {
     const c = await sentCampaign(t.ctx, t.brandId, { contacts: 4 });
-    const writer = new HitWriter(store(), log);
+    const writer = new HitWriter(store(), log, t.ctx.secret);
     await writer.record(c.messages.slice(0, 2).map(openOf));
     await writer.flush();
     expect(writer.writingOnMainThread).toBe(false);
     await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     expect(writer.writingOnMainThread).toBe(true);
-    await writer.record(c.messages.slice(2).map(openOf));
+    // The main thread checks the tokens of opens answered unchecked as the thread did.
+    const unchecked = c.messages.slice(2).map((m): Hit => ({ ...openOf(m), messageId: '', contactId: null, token: m.token }));
+    await writer.record([...unchecked, { ...unchecked[0], token: `${unchecked[0].token!.slice(0, -1)}${unchecked[0].token!.endsWith('A') ? 'B' : 'A'}` }]);
     await writer.flush();
     await writer.close();
     expect(await opened(c)).toEqual(ids(c));
@@ -86,7 +109,7 @@ describe('the tracking inbox and its writer thread (SQLite)', () => {
     const segments = fs.readdirSync(inboxFile()).filter((f) => f.endsWith('.jsonl')).sort();
     fs.appendFileSync(path.join(inboxFile(), segments.at(-1)!), '{"kind":"opened","messageId":\n');
     const errors: unknown[] = [];
-    const writer = new HitWriter(store(), pino({ level: 'error' }, { write: (line: string) => void errors.push(JSON.parse(line)) }));
+    const writer = new HitWriter(store(), pino({ level: 'error' }, { write: (line: string) => void errors.push(JSON.parse(line)) }), t.ctx.secret);
     await writer.record(c.messages.map(openOf));
     await writer.flush();
     await writer.close();
@@ -95,7 +118,7 @@ describe('the tracking inbox and its writer thread (SQLite)', () => {
   });
 
   it('when the inbox cannot be written, rejects, reports itself failed, and the service writes on the main thread', async () => {
-    const unopenable = () => new HitWriter({ db: t.ctx.store.db, sqlite: { name: '/dev/null/not-a-directory/tidings.db' } as Database.Database }, log);
+    const unopenable = () => new HitWriter({ db: t.ctx.store.db, sqlite: { name: '/dev/null/not-a-directory/tidings.db' } as Database.Database }, log, t.ctx.secret);
     const broken = unopenable();
     await expect(broken.record([openOf({ id: 'msg_x', contactId: 'ctc_x' })])).rejects.toThrow(/ENOTDIR|not a directory/i);
     expect(broken.failed).toBe(true);

@@ -34,7 +34,8 @@ export function writerShared(buffer = new SharedArrayBuffer(16)): WriterShared &
  * connection. Classifying a hit and writing its event, rollup and first-time columns cost several
  * times what answering does; the thread does it on the second core, in chunks of hundreds, while
  * the main thread goes on answering. The results show a hit once the thread has written it,
- * normally within milliseconds; `flush` waits for that.
+ * normally within milliseconds; `flush` waits for that. The thread also checks the tokens of the
+ * opens the main thread answered without checking them (Hit.token).
  *
  * If the thread fails, the main thread writes the inbox from where the database says the thread
  * stopped, and goes on doing so. If the inbox itself cannot be written, `record` rejects, `failed`
@@ -60,6 +61,8 @@ export class HitWriter {
   constructor(
     private readonly store: Pick<Store, 'db' | 'sqlite'> & { sqlite: NonNullable<Store['sqlite']> },
     private readonly log: Logger,
+    /** The app's secret: the thread checks the tokens of opens answered unchecked. */
+    private readonly secret: string,
   ) {
     if (!HitInbox.exists(inboxFileOf(store.sqlite.name))) return;
     try {
@@ -157,7 +160,7 @@ export class HitWriter {
   }
 
   private start(): Worker {
-    const worker = startTsWorker(new URL('./writer-worker.ts', import.meta.url), { workerData: { file: this.store.sqlite.name, shared: this.shared.buffer } });
+    const worker = startTsWorker(new URL('./writer-worker.ts', import.meta.url), { workerData: { file: this.store.sqlite.name, shared: this.shared.buffer, secret: this.secret } });
     // Never what keeps a process alive: what the thread had not written yet waits in the inbox for the next start.
     worker.unref();
     worker.on('message', (report: WriterReport) => this.onReport(report));
@@ -165,7 +168,7 @@ export class HitWriter {
       if (this.worker !== worker) return;
       this.worker = null;
       this.log.error({ err }, 'the tracking writer thread failed; opens and clicks are written on the main thread from now on');
-      this.mainFold = mainThreadFold(this.store.db, this.inbox!);
+      this.mainFold = mainThreadFold(this.store.db, this.inbox!, this.secret);
       this.folding = false;
       this.wake();
     };
