@@ -10,9 +10,13 @@
  * the request rate: the run's hits over the run plus that time. A writer that cannot keep up shows
  * there; the request rate alone would hide it.
  *
- * Two processes on loopback: this one drives the load with autocannon; a child (this file with
- * --serve) runs the real app (SQLite file, WAL) with a seeded campaign of sent messages, and the
- * bare route on a second port, idle while the other is measured. Each target gets a warm-up and
+ * Two processes on loopback: this one drives the load with autocannon, and then, when the machine
+ * has it (Debian's wrk package), with wrk as well (`--client autocannon|wrk` for one of them). On
+ * two cores the load generator's own share decides much: autocannon takes a whole core (the bare
+ * route then waits on it), wrk, in C, far less, leaving the server more of both cores, for the
+ * bare route as for ours. A child (this file with --serve) runs the real app (SQLite file, WAL)
+ * with a seeded campaign of sent messages, and the bare route on a second port, idle while the
+ * other is measured. Each target gets a warm-up and
  * `runs` timed runs, in rounds that take every target in turn; medians are printed with the
  * ratios. Afterwards the database must hold at least as many open and click events as requests
  * were answered (nothing acknowledged is lost).
@@ -23,9 +27,9 @@
  * (DISTINCT and counts over events, a scan of the messages) in the same run; `--no-stats` skips it.
  * (Links have no such baseline: the straightforward query is the one the service runs, on its index.)
  *
- *   node --import tsx bench/tracking.ts [--messages N] [--seconds S] [--connections C] [--runs R] [--stats-messages N] [--no-stats | --no-load]
+ *   node --import tsx bench/tracking.ts [--client autocannon|wrk] [--messages N] [--seconds S] [--connections C] [--runs R] [--stats-messages N] [--no-stats | --no-load]
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,61 +149,32 @@ async function drive(): Promise<void> {
   };
   const { port, barePort, sqlite } = JSON.parse(first) as { port: number; barePort: number; sqlite: string };
   const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as string[];
+  fs.writeFileSync(path.join(dir, 'tokens.txt'), `${tokens.join('\n')}\n`);
 
   let n = 0;
   const token = () => tokens[n++ % tokens.length];
-  const targets: Array<{ name: string; port: number; path: () => string; expect: '2xx' | '3xx'; compare: boolean }> = [
+  const targets: Target[] = [
     { name: 'bare Fastify GIF route', port: barePort, path: () => `/t/o/${token()}`, expect: '2xx', compare: false },
     { name: 'app, invalid token (no write)', port, path: () => `/t/o/x${n++}`, expect: '2xx', compare: false },
     { name: 'open pixel (event written)', port, path: () => `/t/o/${token()}`, expect: '2xx', compare: true },
     { name: 'click redirect (event written)', port, path: () => `/t/c/${token()}/${n % 3}`, expect: '3xx', compare: true },
   ];
-  const load = (target: (typeof targets)[number], duration: number) =>
-    autocannon({
-      url: `http://127.0.0.1:${target.port}`,
-      connections,
-      duration,
-      headers: { 'user-agent': BROWSER },
-      requests: [{ method: 'GET', setupRequest: (req: { path: string }) => ({ ...req, path: target.path() }) }],
-    });
-
-  // Rounds take every target in turn, so a busy moment of the machine hits all of them alike;
-  // ratios are taken within each round, then the median of the rounds is reported.
-  // After each run of a writing target the server is asked how long it still took to have every
-  // answered hit in the events table: a writer that falls behind shows here, and in the written rate.
-  const all = new Map(targets.map((t) => [t, [] as AutocannonResult[]]));
-  for (const t of targets) {
-    all.get(t)!.push(await load(t, 2)); // warm-up: JIT, caches, SQLite pages (counted for durability)
-    if (t.compare) await settle();
-  }
-  const timed = new Map(targets.map((t) => [t, [] as Array<AutocannonResult & { settledMs: number }>]));
-  for (let r = 0; r < runs; r++) {
-    for (const t of targets) {
-      const result = await load(t, seconds);
-      all.get(t)!.push(result);
-      timed.get(t)!.push({ ...result, settledMs: t.compare ? await settle() : 0 });
-    }
-  }
-
+  const chosen = args.includes('--client') ? [args[args.indexOf('--client') + 1]] : ['autocannon', ...(hasWrk() ? ['wrk'] : [])];
+  for (const c of chosen) if (c !== 'autocannon' && c !== 'wrk') throw new Error(`--client: autocannon or wrk, not ${c}`);
   const answered: Record<string, number> = {};
-  const bareRuns = timed.get(targets[0])!;
-  for (const t of targets) {
-    const runsOf = timed.get(t)!;
-    const bad = all.get(t)!.reduce((sum, x) => sum + x.errors + x.timeouts + x.non2xx - (t.expect === '3xx' ? x['3xx'] : 0), 0);
-    answered[t.name] = all.get(t)!.reduce((sum, x) => sum + x[t.expect], 0);
-    const rps = median(runsOf.map((x) => x.requests.average));
-    const p99 = median(runsOf.map((x) => x.latency.p99));
-    const share = median(runsOf.map((x, i) => x.requests.average / bareRuns[i].requests.average));
-    const verdict = t.compare ? `   ${(share * 100).toFixed(0)} % of bare (≥ 50 %: ${share >= 0.5 ? 'met' : 'MISSED'}), p99 < 50 ms: ${p99 < 50 ? 'met' : 'MISSED'}` : t === targets[0] ? '' : `   ${(share * 100).toFixed(0)} % of bare`;
-    console.log(`  ${t.name.padEnd(31)} ${fmt(rps).padStart(7)} req/s  p50 ${median(runsOf.map((x) => x.latency.p50)).toFixed(1).padStart(5)} ms  p99 ${p99.toFixed(1).padStart(5)} ms${verdict}`);
-    console.log(`  ${''.padEnd(31)} runs: ${runsOf.map((x) => fmt(x.requests.average)).join(', ')} req/s${bad > 0 ? `; ${bad} errors, timeouts or unexpected statuses` : ''}`);
-    if (!t.compare) continue;
-    // Written rate: the run's hits over the time until the last of them was in the events table.
-    const written = runsOf.map((x) => x[t.expect] / (seconds + x.settledMs / 1000));
-    const writtenShare = median(written.map((w, i) => w / bareRuns[i].requests.average));
-    console.log(
-      `  ${''.padEnd(31)} all in the events table ${median(runsOf.map((x) => x.settledMs)).toFixed(0)} ms after the load stopped (runs: ${runsOf.map((x) => x.settledMs.toFixed(0)).join(', ')} ms); written ${fmt(median(written))} events/s = ${(writtenShare * 100).toFixed(0)} % of bare`,
-    );
+  for (const client of chosen) {
+    console.log(`  load from ${client === 'wrk' ? 'wrk (one thread)' : 'autocannon'}:`);
+    const load = (target: Target, duration: number): Promise<AutocannonResult> =>
+      client === 'wrk'
+        ? Promise.resolve(wrk(target, duration, connections, dir))
+        : autocannon({
+            url: `http://127.0.0.1:${target.port}`,
+            connections,
+            duration,
+            headers: { 'user-agent': BROWSER },
+            requests: [{ method: 'GET', setupRequest: (req: { path: string }) => ({ ...req, path: target.path() }) }],
+          });
+    await measure(targets, load, settle, { seconds, runs }, answered);
   }
 
   child.stdin!.end();
@@ -214,6 +189,108 @@ async function drive(): Promise<void> {
   console.log(`  durability: ${fmt(opensAnswered)} opens answered, ${fmt(opens)} open events stored; ${fmt(clicksAnswered)} clicks answered, ${fmt(clicks)} click events stored ${opens >= opensAnswered && clicks >= clicksAnswered ? '(none lost)' : '(LOST EVENTS)'}`);
   fs.rmSync(dir, { recursive: true, force: true });
   if (!args.includes('--no-stats')) await statsBench(opt('stats-messages', 1_000_000), runs);
+}
+
+interface Target {
+  name: string;
+  port: number;
+  path: () => string;
+  expect: '2xx' | '3xx';
+  compare: boolean;
+}
+
+/**
+ * Every target under `load`, in rounds that take each target in turn, so a busy moment of the
+ * machine hits all of them alike; ratios are taken within each round, then the median of the
+ * rounds is printed. After each run of a writing target the server is asked how long it still
+ * took to have every answered hit in the events table: a writer that falls behind shows there,
+ * and in the written rate. Adds the answered hits of each target to `answered`.
+ */
+async function measure(
+  targets: Target[],
+  load: (t: Target, seconds: number) => Promise<AutocannonResult>,
+  settle: () => Promise<number>,
+  { seconds, runs }: { seconds: number; runs: number },
+  answered: Record<string, number>,
+): Promise<void> {
+  const all = new Map(targets.map((t) => [t, [] as AutocannonResult[]]));
+  for (const t of targets) {
+    all.get(t)!.push(await load(t, 2)); // warm-up: JIT, caches, SQLite pages (counted for durability)
+    if (t.compare) await settle();
+  }
+  const timed = new Map(targets.map((t) => [t, [] as Array<AutocannonResult & { settledMs: number }>]));
+  for (let r = 0; r < runs; r++) {
+    for (const t of targets) {
+      const result = await load(t, seconds);
+      all.get(t)!.push(result);
+      timed.get(t)!.push({ ...result, settledMs: t.compare ? await settle() : 0 });
+    }
+  }
+
+  const bareRuns = timed.get(targets[0])!;
+  for (const t of targets) {
+    const runsOf = timed.get(t)!;
+    const bad = all.get(t)!.reduce((sum, x) => sum + x.errors + x.timeouts + x.non2xx - (t.expect === '3xx' ? x['3xx'] : 0), 0);
+    answered[t.name] = (answered[t.name] ?? 0) + all.get(t)!.reduce((sum, x) => sum + x[t.expect], 0);
+    const rps = median(runsOf.map((x) => x.requests.average));
+    const p99 = median(runsOf.map((x) => x.latency.p99));
+    const share = median(runsOf.map((x, i) => x.requests.average / bareRuns[i].requests.average));
+    const verdict = t.compare ? `   ${(share * 100).toFixed(0)} % of bare (≥ 50 %: ${share >= 0.5 ? 'met' : 'MISSED'}), p99 < 50 ms: ${p99 < 50 ? 'met' : 'MISSED'}` : t === targets[0] ? '' : `   ${(share * 100).toFixed(0)} % of bare`;
+    console.log(`  ${t.name.padEnd(31)} ${fmt(rps).padStart(7)} req/s  p50 ${median(runsOf.map((x) => x.latency.p50)).toFixed(1).padStart(5)} ms  p99 ${p99.toFixed(1).padStart(5)} ms${verdict}`);
+    console.log(`  ${''.padEnd(31)} runs: ${runsOf.map((x) => fmt(x.requests.average)).join(', ')} req/s${bad > 0 ? `; ${bad} errors, timeouts or unexpected statuses` : ''}`);
+    if (!t.compare) continue;
+    // Written rate: the run's hits over the time until the last of them was in the events table.
+    const written = runsOf.map((x) => x[t.expect] / (seconds + x.settledMs / 1000));
+    const writtenShare = median(written.map((w, i) => w / bareRuns[i].requests.average));
+    console.log(
+      `  ${''.padEnd(31)} all in the events table ${median(runsOf.map((x) => x.settledMs)).toFixed(0)} ms after the load stopped (runs: ${runsOf.map((x) => x.settledMs.toFixed(0)).join(', ')} ms); written ${fmt(median(written))} events/s = ${(writtenShare * 100).toFixed(0)} % of bare`,
+    );
+  }
+}
+
+/** Whether wrk (Debian's wrk package) is on this machine. */
+const hasWrk = () => spawnSync('wrk', ['--version'], { encoding: 'utf8' }).error === undefined;
+
+/**
+ * One run of wrk against a target, its figures in autocannon's shape. The paths come from a Lua
+ * script over the same tokens (wrk builds each request from it); wrk counts 2xx and 3xx alike as
+ * answered, and reports the rest as "Non-2xx or 3xx responses".
+ */
+function wrk(target: Target, seconds: number, connections: number, dir: string): AutocannonResult {
+  const requestPath = target.name.startsWith('click') ? `"/t/c/" .. tokens[i % #tokens + 1] .. "/" .. (i % 3)` : target.name.startsWith('app, invalid') ? `"/t/o/x" .. i` : `"/t/o/" .. tokens[i % #tokens + 1]`;
+  const script = path.join(dir, `wrk-${target.name.replace(/\W+/g, '-')}.lua`);
+  fs.writeFileSync(
+    script,
+    `local tokens = {}
+for line in io.lines("${path.join(dir, 'tokens.txt')}") do tokens[#tokens + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", ${requestPath}, { ["User-Agent"] = "${BROWSER}" })
+end
+`,
+  );
+  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${target.port}`], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`wrk failed (${run.error?.message ?? run.stderr}); it is in Debian's wrk package`);
+  const out = run.stdout;
+  const number = (re: RegExp) => Number(re.exec(out)?.[1] ?? 0);
+  const ms = (pct: string) => {
+    const m = new RegExp(`^\\s*${pct}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
+    return m ? Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]] : Number.NaN;
+  };
+  const total = number(/(\d+) requests in/);
+  const failed = number(/Non-2xx or 3xx responses: (\d+)/);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).map(Number) ?? [0, 0, 0, 0];
+  const answered = total - failed;
+  return {
+    requests: { average: number(/Requests\/sec:\s+([\d.]+)/), total },
+    latency: { p50: ms('50'), p99: ms('99') },
+    '2xx': target.expect === '2xx' ? answered : 0,
+    '3xx': target.expect === '3xx' ? answered : 0,
+    non2xx: failed + (target.expect === '3xx' ? answered : 0),
+    errors: socket[0] + socket[1] + socket[2],
+    timeouts: socket[3],
+  };
 }
 
 // ---- results at a million messages ------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { AudienceService } from '../audience/service.ts';
 import type { Config } from '../app/config.ts';
 import { toPage, type Page } from '../http/pagination.ts';
 import { newId } from '../shared/ids.ts';
+import { Lru } from '../shared/lru.ts';
 import { conflict, DomainError, invalid, notFound, validationError, type FieldIssue } from '../shared/errors.ts';
 import { fromJson, toJson } from '../shared/json.ts';
 import { emailsRepo as repo, type EmailRow, type EmailSummaryRow, type EmailVersionRow, type VersionSummaryRow } from './repo.ts';
@@ -541,35 +542,3 @@ function renameIssues(err: unknown, from: string, to: string): unknown {
 }
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
-
-/**
- * A small least-recently-used map. A read only stamps its entry: moving it to the end of a Map
- * (delete, then set) on every read churned the Map enough to show in the click redirect's
- * profile. The oldest stamp is looked for only when an entry must go, which a few dozen entries
- * make cheap.
- */
-class Lru<K, V> {
-  private map = new Map<K, { value: V; used: number }>();
-  private clock = 0;
-  constructor(private size: number) {}
-  get(key: K): V | undefined {
-    const entry = this.map.get(key);
-    if (entry) entry.used = ++this.clock;
-    return entry?.value;
-  }
-  set(key: K, value: V): void {
-    this.map.set(key, { value, used: ++this.clock });
-    if (this.map.size > this.size) this.map.delete(this.oldest());
-  }
-  delete(key: K): void {
-    this.map.delete(key);
-  }
-  private oldest(): K {
-    let oldest: K | undefined;
-    let oldestUse = Infinity;
-    for (const [key, { used }] of this.map) {
-      if (used < oldestUse) [oldest, oldestUse] = [key, used];
-    }
-    return oldest as K;
-  }
-}

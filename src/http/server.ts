@@ -25,7 +25,6 @@ export async function buildServer(ctx: AppContext, opts: { webDist?: string | nu
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
 
-  await app.register(multipart, { limits: { fileSize: ctx.config.importMaxBytes, files: 1 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -43,8 +42,10 @@ export async function buildServer(ctx: AppContext, opts: { webDist?: string | nu
   const buckets = new TokenBuckets(ctx.config.apiRateLimitPerMinute, ctx.clock);
   await app.register(
     async (api) => {
-      // Sessions, API keys, rate limits and idempotency are the API's: the links in sent emails
-      // and the provider webhooks, answered at thousands a second, run none of these hooks.
+      // Sessions, API keys, rate limits, idempotency and uploads are the API's: the links in sent
+      // emails and the provider webhooks, answered at thousands a second, run none of their hooks
+      // (the upload plugin's alone ran on every request).
+      await api.register(multipart, { limits: { fileSize: ctx.config.importMaxBytes, files: 1 } });
       await api.register(cookie);
       registerAuth(api, ctx);
       registerRateLimit(api, buckets);

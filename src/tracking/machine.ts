@@ -111,25 +111,49 @@ function softwareAgent(userAgent: string | null): Verdict | null {
   return BOT.test(userAgent) ? machine('bot') : null;
 }
 
+/** What the user agent alone tells: whether it is the bare `Mozilla/5.0`, an open proxy, or software. */
+interface AgentFacts {
+  bare: boolean;
+  proxy: string | null;
+  software: Verdict | null;
+}
+
+/**
+ * AgentFacts by user agent, remembered: the hits of a campaign come from a few hundred agents at
+ * most, and the dozen regexes over each agent cost the tracking thread more than the rest of a
+ * verdict. Emptied when full, so a flood of made-up agents costs memory only up to the cap.
+ */
+const agents = new Map<string, AgentFacts>();
+const AGENTS_REMEMBERED = 2_000;
+const LONGEST_REMEMBERED_AGENT = 512;
+
+function agentFacts(signal: RequestSignal): AgentFacts {
+  const ua = signal.userAgent?.trim() ?? '';
+  let facts = agents.get(ua);
+  if (!facts) {
+    facts = { bare: BARE_AGENT.test(ua), proxy: OPEN_PROXIES.find(([, re]) => re.test(ua))?.[0] ?? null, software: softwareAgent(ua) };
+    if (agents.size >= AGENTS_REMEMBERED) agents.clear();
+    if (ua.length <= LONGEST_REMEMBERED_AGENT) agents.set(ua, facts);
+  }
+  return facts;
+}
+
 export function classifyOpen(signal: RequestSignal, timing: MessageTiming, at: Date): Verdict {
   if (signal.method === 'HEAD') return machine('head-request');
-  const ua = signal.userAgent?.trim() ?? '';
+  const agent = agentFacts(signal);
   const elapsed = elapsedMs(timing, at);
-  if (BARE_AGENT.test(ua) && (isAppleNetwork(signal.ip) || within(elapsed, MPP_WINDOW_MS))) return machine('apple-mpp', 'Apple MPP');
-  const proxy = OPEN_PROXIES.find(([, re]) => re.test(ua));
-  if (proxy) return human(proxy[0]);
-  const software = softwareAgent(ua);
-  if (software) return software;
+  if (agent.bare && (isAppleNetwork(signal.ip) || within(elapsed, MPP_WINDOW_MS))) return machine('apple-mpp', 'Apple MPP');
+  if (agent.proxy) return human(agent.proxy);
+  if (agent.software) return agent.software;
   return within(elapsed, PREFETCH_WINDOW_MS) ? machine('prefetch') : human();
 }
 
 /** `recent`: the message's other clicks shortly before this one (any order; this click excluded). */
 export function classifyClick(signal: RequestSignal, timing: MessageTiming, at: Date, target: string, recent: readonly RecentClick[]): Verdict {
   if (signal.method === 'HEAD') return machine('head-request');
-  const ua = signal.userAgent?.trim() ?? '';
-  const software = softwareAgent(ua);
-  if (software) return software;
-  if (BARE_AGENT.test(ua)) return machine('bot');
+  const agent = agentFacts(signal);
+  if (agent.software) return agent.software;
+  if (agent.bare) return machine('bot');
   if (within(elapsedMs(timing, at), SCAN_WINDOW_MS)) return machine('too-fast');
   const since = at.getTime() - BURST_WINDOW_MS;
   const links = new Set([target, ...recent.filter((c) => Date.parse(c.at) >= since && Date.parse(c.at) <= at.getTime()).map((c) => c.target)]);

@@ -132,9 +132,19 @@ function verified(secret: string, kind: Kind, token: unknown): string[] | null {
   const body64 = token.slice(0, dot);
   const given = token.slice(dot + 1);
   // Compared as text, not decoded bytes: base64url has several spellings of the same last byte.
-  const expected = Buffer.from(mac(secret, kind, body64));
-  if (!crypto.timingSafeEqual(Buffer.from(given), expected)) return null;
+  if (!sameMac(given, mac(secret, kind, body64))) return null;
   return Buffer.from(body64, 'base64url').toString('utf8').split(SEP);
+}
+
+/**
+ * Whether two MACs (MAC_CHARS characters each) are equal, in a time that does not depend on where
+ * they differ: every character is compared, and nothing ends early. It does what
+ * crypto.timingSafeEqual does, without the two Buffers that cost each click and open more.
+ */
+function sameMac(given: string, expected: string): boolean {
+  let differs = 0;
+  for (let i = 0; i < MAC_CHARS; i++) differs |= given.charCodeAt(i) ^ expected.charCodeAt(i);
+  return differs === 0;
 }
 
 function encodeMessage(c: MessageClaims): string {
