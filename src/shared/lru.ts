@@ -1,8 +1,8 @@
 /**
- * A small least-recently-used map (compiled emails, click targets). A read only stamps its entry:
- * moving it to the end of a Map (delete, then set) on every read churned the Map enough to show
- * in the click redirect's profile. The oldest stamp is looked for only when an entry must go,
- * which the few hundred entries at most make cheap.
+ * A small least-recently-used map (the compiled emails the renderer and the click redirect use).
+ * A read only stamps its entry: moving it to the end of a Map (delete, then set) on every read
+ * churned the Map enough to show in the click redirect's profile. The oldest stamp is looked for
+ * only when an entry must go, which the few dozen entries make cheap.
  */
 export class Lru<K, V> {
   private map = new Map<K, { value: V; used: number }>();

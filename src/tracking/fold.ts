@@ -39,8 +39,8 @@ export class HitFold {
     private readonly inbox: HitInbox,
     private readonly commit: FoldCommit,
     private through: number,
-    /** Checks the token of an open answered unchecked (checkedHit); a hit it turns down is skipped. */
-    private readonly check: (hit: Hit) => Hit | null,
+    /** The app's secret: the token of an open answered unchecked is checked here (checkedHit), and a hit it turns down is skipped. */
+    private readonly secret: string,
   ) {}
 
   get folded(): number {
@@ -55,7 +55,7 @@ export class HitFold {
     const dropped = entries.filter((e) => e.error).map((e) => ({ seq: e.seq, message: e.error!.message }));
     const hits: Entry[] = [];
     for (const e of entries) {
-      const hit = e.hit && this.check(e.hit);
+      const hit = e.hit && checkedHit(this.secret, e.hit);
       if (hit) hits.push({ seq: e.seq, hit });
     }
     try {
@@ -98,7 +98,7 @@ export function threadFold(db: Database.Database, inbox: HitInbox, secret: strin
       }
     },
     written(),
-    (hit) => checkedHit(secret, hit),
+    secret,
   );
 }
 
@@ -121,6 +121,6 @@ export async function mainThreadFold(db: Kysely<DB>, inbox: HitInbox, secret: st
         await trackingRepo.setInboxWritten(trx, inbox.generation, seq, new Date().toISOString());
       }),
     await trackingRepo.inboxWritten(db, inbox.generation),
-    (hit) => checkedHit(secret, hit),
+    secret,
   );
 }

@@ -16,7 +16,7 @@ export type MessageRow = Selectable<MessagesTable>;
 /** What recording an event needs to know about its message. */
 export type MessageFacts = Pick<MessageRow, 'id' | 'brand_id' | 'contact_id' | 'campaign_id' | 'series_id' | 'email' | 'sent_at' | 'opened_at' | 'clicked_at' | 'unsubscribed_at'>;
 /** What recording an open or click needs to know about its message. */
-export type HitFacts = Pick<MessageFacts, 'id' | 'brand_id' | 'contact_id' | 'campaign_id' | 'series_id' | 'sent_at' | 'opened_at' | 'clicked_at'>;
+export type HitFacts = Pick<MessageFacts, (typeof HIT_FACTS)[number]>;
 /** The first human open and click a batch found for a message (null: none, or not the first). */
 export interface EngagementFirst {
   id: string;

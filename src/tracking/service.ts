@@ -5,12 +5,12 @@ import type { Actor } from '../brands/model.ts';
 import type { AudienceService } from '../audience/service.ts';
 import type { ContactDetail, ContactStatus, SuppressionReason, Topic } from '../audience/model.ts';
 import type { EmailsService } from '../emails/service.ts';
+import type { CompiledEmail } from '../emails/model.ts';
 import { recipientFromContact } from '../emails/render.ts';
 import { sampleRecipient } from '../emails/personas.ts';
 import type { NormalizedEvent } from '../delivery/webhooks/model.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { fromJson } from '../shared/json.ts';
-import { Lru } from '../shared/lru.ts';
 import { parseInput, type BrandsService } from '../brands/service.ts';
 import type { Page } from '../http/pagination.ts';
 import { verifyLink, verifyMessage, wellFormed, type LinkClaims, type MessageClaims } from './tokens.ts';
@@ -58,8 +58,6 @@ const MAX_TRACKED_URL = 2_000;
 /** A personalised link (its URL travels in a link token, /t/l/), and our own per-recipient links (never tracked); as in render.ts. */
 const MERGE_TAG = /\{\{|\{%/;
 const SYSTEM_LINK = /^\{\{\s*(unsubscribe_url|preferences_url|view_in_browser_url)\s*\}\}$/;
-/** Email versions whose click targets are kept; a version's targets never change (versions are immutable). */
-const CLICK_TARGET_VERSIONS = 256;
 /** The public topic list is the same for every preferences page of a brand; counting it is not cheap. */
 const TOPICS_TTL_MS = 30_000;
 
@@ -163,8 +161,11 @@ export class TrackingService {
   private writer: HitWriter | null;
   private recorder = new HitRecorder();
   private publicTopics = new Map<string, { at: number; topics: Promise<Topic[]> }>();
-  /** The click targets of email versions (by `<email id>:<version>`), worked out on their first click. */
-  private clickTargets = new Lru<string, Array<ClickTarget | null>>(CLICK_TARGET_VERSIONS);
+  /**
+   * The click targets of each compiled email version (the emails service keeps those), worked out
+   * on its first click: they are the same for every recipient.
+   */
+  private clickTargets = new WeakMap<CompiledEmail, Array<ClickTarget | null>>();
 
   constructor(private opts: TrackingOptions) {
     const { store } = opts;
@@ -258,23 +259,16 @@ export class TrackingService {
    * exactly the links the render sent through /t/c/ resolve here.
    */
   async staticLink(claims: MessageClaims, index: number): Promise<ClickTarget | null> {
-    const key = `${claims.emailId}:${claims.version}`;
-    const targets = this.clickTargets.get(key) ?? (await this.loadClickTargets(claims.emailId, claims.version, key));
-    return targets?.[index] ?? null;
-  }
-
-  /** The click targets of an email version (null when it is gone), kept: they are the same for every recipient. */
-  private async loadClickTargets(emailId: string, version: number, key: string): Promise<Array<ClickTarget | null> | null> {
-    let links: string[];
+    let compiled: CompiledEmail;
     try {
-      links = (await this.opts.emails.compiledVersion(null, emailId, version)).compiled.links;
+      compiled = (await this.opts.emails.compiledVersion(null, claims.emailId, claims.version)).compiled;
     } catch (err) {
       if (err instanceof DomainError && err.code === 'not_found') return null;
       throw err;
     }
-    const targets = links.map((link) => this.clickTarget(link));
-    this.clickTargets.set(key, targets);
-    return targets;
+    let targets = this.clickTargets.get(compiled);
+    if (!targets) this.clickTargets.set(compiled, (targets = compiled.links.map((link) => this.clickTarget(link))));
+    return targets[index] ?? null;
   }
 
   private clickTarget(link: string): ClickTarget | null {

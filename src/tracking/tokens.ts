@@ -115,22 +115,24 @@ function sign(secret: string, kind: Kind, body: string): string {
   return `${body64}.${mac(secret, kind, body64)}`;
 }
 
-/**
- * Whether a token has the shape of a signed token: what can be told without the secret. Its MAC
- * is still to be checked (verifyMessage, verifyLink).
- */
-export function wellFormed(token: unknown): token is string {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) return false;
+/** A token's body and MAC when it has the shape of a signed token: what can be told without the secret. */
+function partsOf(token: unknown): [body64: string, given: string] | null {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) return null;
   const dot = token.indexOf('.');
-  return dot > 0 && token.length - dot - 1 === MAC_CHARS && BASE64URL.test(token.slice(0, dot)) && BASE64URL.test(token.slice(dot + 1));
+  if (dot <= 0 || token.length - dot - 1 !== MAC_CHARS) return null;
+  const body64 = token.slice(0, dot);
+  const given = token.slice(dot + 1);
+  return BASE64URL.test(body64) && BASE64URL.test(given) ? [body64, given] : null;
 }
+
+/** Whether a token has the shape of a signed token; its MAC is still to be checked (verifyMessage, verifyLink). */
+export const wellFormed = (token: unknown): token is string => partsOf(token) !== null;
 
 /** The body's fields when the token is well-formed and its MAC is right. */
 function verified(secret: string, kind: Kind, token: unknown): string[] | null {
-  if (!wellFormed(token)) return null;
-  const dot = token.indexOf('.');
-  const body64 = token.slice(0, dot);
-  const given = token.slice(dot + 1);
+  const parts = partsOf(token);
+  if (!parts) return null;
+  const [body64, given] = parts;
   // Compared as text, not decoded bytes: base64url has several spellings of the same last byte.
   if (!sameMac(given, mac(secret, kind, body64))) return null;
   return Buffer.from(body64, 'base64url').toString('utf8').split(SEP);
