@@ -7,6 +7,21 @@ import { kyselyHitQueries, sqliteHitQueries, sqliteInboxMark, trackingRepo } fro
 
 /** Hits written per transaction: a few milliseconds of the database's write lock at a time. */
 export const FOLD_CHUNK = 500;
+/** The smallest chunk nextChunkSize goes down to: about a millisecond of work. */
+export const MIN_FOLD_CHUNK = 25;
+/** A chunk that took longer than this (a few times its work) was kept off the CPU while it held the lock. */
+export const SLOW_CHUNK_MS = 250;
+
+/**
+ * The size of the next chunk after one that took `tookMs`. The tracking thread runs only on cores
+ * that would otherwise idle (writer-worker.ts), so other processes can keep it waiting in the
+ * middle of a transaction, while the app's own writes wait for the lock it holds (five seconds
+ * at most, with the event loop blocked). After a chunk that took long, chunks halve, so the lock
+ * is held for less; they double back once chunks go quickly again.
+ */
+export function nextChunkSize(size: number, tookMs: number): number {
+  return tookMs > SLOW_CHUNK_MS ? Math.max(MIN_FOLD_CHUNK, Math.floor(size / 2)) : Math.min(FOLD_CHUNK, size * 2);
+}
 
 /** What one step of the fold did: how far the database now has the inbox, and hits it had to drop. */
 export interface FoldReport {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,9 +15,14 @@ import { HitWriter } from './writer.ts';
 const log = pino({ level: 'silent' });
 /** The process's own priority, before any writer thread lowers its own. */
 const startingPriority = os.getPriority();
-/** The nice value of every thread of this process (field 19 of /proc/self/task/<tid>/stat, after the parenthesised name). */
-const niceOfThreads = () =>
-  fs.readdirSync('/proc/self/task').map((tid) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+/** Field `n` of /proc/self/task/<tid>/stat for every thread of this process (fields counted from 1, the parenthesised name being the 2nd). */
+const statOfThreads = (n: number) =>
+  fs.readdirSync('/proc/self/task').map((tid) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[n - 3]));
+const NICE = 19;
+const POLICY = 41;
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+const hasChrt = spawnSync('chrt', ['--version'], { stdio: 'ignore' }).status === 0;
 const openOf = (m: { id: string; contactId: string }): Hit => ({ kind: 'opened', messageId: m.id, contactId: m.contactId, at: new Date(), signal: { method: 'GET', userAgent: null, ip: null } });
 
 describe('the tracking inbox and its writer thread (SQLite)', () => {
@@ -43,9 +49,11 @@ describe('the tracking inbox and its writer thread (SQLite)', () => {
     // Written by the thread, which is still there for the next one (it sleeps between appends).
     await new Promise((r) => setTimeout(r, 200));
     expect((t.ctx.tracking as unknown as { writer: HitWriter }).writer.writingOnMainThread).toBe(false);
-    // Its work yields to answering: on Linux the thread lowers its own priority, and only its own.
+    // Its work yields to answering: on Linux the thread runs only on idle cores (nice 10 without chrt), and only it does.
     if (process.platform === 'linux') {
-      expect(niceOfThreads()).toContain(10);
+      if (hasChrt) expect(statOfThreads(POLICY)).toContain(SCHED_IDLE);
+      else expect(statOfThreads(NICE)).toContain(10);
+      expect(statOfThreads(POLICY)[0]).toBe(SCHED_OTHER);
       expect(os.getPriority()).toBe(startingPriority);
     }
   });
