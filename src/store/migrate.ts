@@ -15,6 +15,7 @@ import * as m012 from './migrations/012_series.ts';
 import * as m013 from './migrations/013_human_engagement_index.ts';
 import * as m014 from './migrations/014_tracking_inbox.ts';
 import * as m015 from './migrations/015_series_handed_until.ts';
+import * as m016 from './migrations/016_event_write_indexes.ts';
 
 /**
  * Migrations are registered in code (not discovered on disk) so the same list runs from the CLI,
@@ -41,6 +42,7 @@ export const migrations: Migration[] = [
   { name: '013_human_engagement_index', up: m013.up },
   { name: '014_tracking_inbox', up: m014.up },
   { name: '015_series_handed_until', up: m015.up },
+  { name: '016_event_write_indexes', up: m016.up },
 ];
 
 export async function migrate(store: Store): Promise<string[]> {

@@ -48,6 +48,16 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const timeType = (dialect: Dialect) => sql.raw(dialect === 'postgres' ? 'timestamptz' : 'text');
 
+/**
+ * The events of these messages. They have no index of their own (migration 016): a message's
+ * contact is on its row, and the contact's events are a short range of events_contact_idx.
+ */
+export const ofMessages = (ids: readonly string[]) => (eb: ExpressionBuilder<DB, 'events'>) =>
+  eb.and([eb('events.contact_id', 'in', eb.selectFrom('messages').select('messages.contact_id').where('messages.id', 'in', ids)), eb('events.message_id', 'in', ids)]);
+
+/** The same, inside an update of the message row itself (first-time columns derived from its events). */
+const OF_THIS_MESSAGE = 'events.contact_id = messages.contact_id and events.message_id = messages.id';
+
 const contactExists = ({ exists, selectFrom }: ExpressionBuilder<DB, 'messages'>) =>
   exists(selectFrom('contacts').select(sql.lit(1).as('one')).whereRef('contacts.id', '=', 'messages.contact_id'));
 
@@ -95,7 +105,7 @@ export const trackingRepo = {
   },
 
   async hasEvent(db: Executor, messageId: string, type: string): Promise<boolean> {
-    return !!(await db.selectFrom('events').select('id').where('message_id', '=', messageId).where('type', '=', type).limit(1).executeTakeFirst());
+    return !!(await db.selectFrom('events').select('id').where(ofMessages([messageId])).where('type', '=', type).limit(1).executeTakeFirst());
   },
 
   /** The brand of a contact, for an unsubscribe whose message row is gone (its campaign was deleted). */
@@ -154,7 +164,7 @@ export const trackingRepo = {
     const rows = await db
       .updateTable('events')
       .set({ machine: 1 })
-      .where('message_id', '=', messageId)
+      .where(ofMessages([messageId]))
       .where('type', '=', 'clicked')
       .where('machine', '=', 0)
       .where('occurred_at', '>=', from)
@@ -166,8 +176,7 @@ export const trackingRepo = {
 
   /** Re-derives opened_at / clicked_at from the human events after some were re-classified. */
   async recomputeEngagementFirsts(db: Executor, messageId: string): Promise<void> {
-    const firstOf = (types: string[]) =>
-      sql<string | null>`(select min(occurred_at) from events where message_id = ${messageId} and type in (${sql.join(types)}) and machine = 0)`;
+    const firstOf = (types: string[]) => sql<string | null>`(select min(occurred_at) from events where ${sql.raw(OF_THIS_MESSAGE)} and type in (${sql.join(types)}) and machine = 0)`;
     await db
       .updateTable('messages')
       .set({ opened_at: firstOf(['opened', 'clicked']), clicked_at: firstOf(['clicked']) })
@@ -240,7 +249,7 @@ export const trackingRepo = {
   },
 
   messageEvents(db: Executor, messageId: string) {
-    return db.selectFrom('events').select(['type', 'occurred_at', 'data', 'machine']).where('message_id', '=', messageId).orderBy('occurred_at').orderBy('id').execute();
+    return db.selectFrom('events').select(['type', 'occurred_at', 'data', 'machine']).where(ofMessages([messageId])).orderBy('occurred_at').orderBy('id').execute();
   },
 };
 
@@ -295,9 +304,10 @@ export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
   );
   const activity = sqlite.prepare(`insert into campaign_activity (campaign_id, hour, type, machine, n) values (?, ?, ?, ?, ?) ${UPSERT_ACTIVITY}`);
   const burst = sqlite.prepare(
-    "update events set machine = 1 where message_id = ? and type = 'clicked' and machine = 0 and occurred_at >= ? and occurred_at <= ? returning campaign_id, type, occurred_at",
+    `update events set machine = 1 where contact_id = (select contact_id from messages where id = @id) and message_id = @id
+      and type = 'clicked' and machine = 0 and occurred_at >= @from and occurred_at <= @to returning campaign_id, type, occurred_at`,
   );
-  const human = (types: string) => `(select min(occurred_at) from events where message_id = @id and type in (${types}) and machine = 0)`;
+  const human = (types: string) => `(select min(occurred_at) from events where ${OF_THIS_MESSAGE} and type in (${types}) and machine = 0)`;
   const recompute = sqlite.prepare(`update messages set opened_at = ${human("'opened', 'clicked'")}, clicked_at = ${human("'clicked'")} where id = @id`);
   const addActivity = (deltas: ActivityDelta[]) => {
     for (const d of deltas) activity.run(d.campaign_id, d.hour, d.type, d.machine, d.n);
@@ -316,7 +326,7 @@ export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
       firsts(list, (statement, values) => statement.run(...values));
     },
     async markBurst(messageId, from, to) {
-      const moved = burst.all(messageId, from, to) as Array<{ campaign_id: string | null; type: string; occurred_at: string }>;
+      const moved = burst.all({ id: messageId, from, to }) as Array<{ campaign_id: string | null; type: string; occurred_at: string }>;
       addActivity([...activityOf(moved.map((e) => ({ ...e, machine: 0 })), -1), ...activityOf(moved.map((e) => ({ ...e, machine: 1 })))]);
       recompute.run({ id: messageId });
     },
