@@ -19,28 +19,27 @@ const { file, shared: buffer, secret } = workerData as { file: string; shared: S
  * This thread's work can wait; the event loop's answers cannot, and what they answered is safe in
  * the inbox already. So on Linux the thread asks the kernel to run it only when a core would
  * otherwise idle (SCHED_IDLE; Node cannot call sched_setscheduler, util-linux's chrt can, for
- * this thread alone). A thread at nice 10 got less time but kept a core for the rest of its
- * slice whenever the answering thread woke, a delay on every request: under the tracking bench
- * clicks answered 18,800 a second with the thread at nice 10 and 27,700 at SCHED_IDLE (bare
- * Fastify: 35,000). What the thread has not written yet waits in the inbox and is written as soon
- * as a core is free; under a flood that fills every core, the results lag behind the answers for
- * as long as it lasts. Without chrt (or where it is refused) the thread lowers its nice value.
+ * this thread alone). At nice 10 it got less time but kept a core for the rest of its slice
+ * whenever the answering thread woke, a delay on every request: under bench/tracking.ts with
+ * autocannon, clicks answered at 47 % of bare Fastify's rate then, and at 70 % at SCHED_IDLE.
+ * What the thread has not written yet waits in the inbox and is written as soon as a core is
+ * free; under a flood that fills every core, the results lag behind the answers for as long as
+ * it lasts. Without chrt (or where it is refused) the thread lowers its nice value instead.
  */
 const WRITER_NICE = 10;
 
-function yieldToAnswering(): 'idle' | 'nice' | 'unchanged' {
+function yieldToAnswering(): void {
   let tid: number;
   try {
     tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
   } catch {
-    return 'unchanged'; // Not Linux: the thread runs at the process's priority.
+    return; // Not Linux: the thread runs at the process's priority.
   }
-  if (spawnSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 5_000 }).status === 0) return 'idle';
+  if (spawnSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 5_000 }).status === 0) return;
   try {
     os.setPriority(tid, WRITER_NICE);
-    return 'nice';
   } catch {
-    return 'unchanged';
+    // Not allowed either: the thread runs at the process's priority.
   }
 }
 yieldToAnswering();
