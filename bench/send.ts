@@ -50,7 +50,12 @@ const CONNECTIONS = 10;
 /** A campaign that settles nothing for this long is stuck, not slow. */
 const STALL_MS = 60_000;
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
-const PUBLIC_URL = 'https://mail.northwind.example';
+/**
+ * Campaigns through a real provider refuse a public URL on a placeholder or private host (RFC 2606
+ * names such as *.example among them: recipients could not reach it), so the bench's must look
+ * public. Nothing fetches it; it only goes into the links of the messages the sink swallows.
+ */
+const PUBLIC_URL = 'https://mail.northwind-outfitters.co.uk';
 const NODEMAILER_VERSION: string = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../node_modules/nodemailer/package.json'), 'utf8')).version;
 
 type Variant = 'campaign' | 'pipeline' | 'naive';
