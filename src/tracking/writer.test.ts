@@ -15,13 +15,14 @@ import { HitWriter } from './writer.ts';
 const log = pino({ level: 'silent' });
 /** The process's own priority, before any writer thread lowers its own. */
 const startingPriority = os.getPriority();
-/** Field `n` of /proc/self/task/<tid>/stat for every thread of this process (fields counted from 1, the parenthesised name being the 2nd). */
-const statOfThreads = (n: number) =>
-  fs.readdirSync('/proc/self/task').map((tid) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[n - 3]));
+/** Field `n` of a thread's /proc/self/task/<tid>/stat (fields counted from 1, the parenthesised name being the 2nd). */
+const statOf = (tid: number | string, n: number) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[n - 3]);
+const statOfThreads = (n: number) => fs.readdirSync('/proc/self/task').map((tid) => statOf(tid, n));
 const NICE = 19;
 const POLICY = 41;
-const SCHED_OTHER = 0;
 const SCHED_IDLE = 5;
+/** The main thread's scheduling policy, before any writer thread changes its own. */
+const startingPolicy = process.platform === 'linux' ? statOf(process.pid, POLICY) : null;
 const hasChrt = spawnSync('chrt', ['--version'], { stdio: 'ignore' }).status === 0;
 const openOf = (m: { id: string; contactId: string }): Hit => ({ kind: 'opened', messageId: m.id, contactId: m.contactId, at: new Date(), signal: { method: 'GET', userAgent: null, ip: null } });
 
@@ -53,7 +54,7 @@ describe('the tracking inbox and its writer thread (SQLite)', () => {
     if (process.platform === 'linux') {
       if (hasChrt) expect(statOfThreads(POLICY)).toContain(SCHED_IDLE);
       else expect(statOfThreads(NICE)).toContain(10);
-      expect(statOfThreads(POLICY)[0]).toBe(SCHED_OTHER);
+      expect(statOf(process.pid, POLICY)).toBe(startingPolicy);
       expect(os.getPriority()).toBe(startingPriority);
     }
   });
