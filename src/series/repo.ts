@@ -3,7 +3,6 @@ import { sql, type Insertable, type Selectable, type SelectQueryBuilder, type Sq
 import type { Dialect, Executor } from '../store/db.ts';
 import type { CampaignsTable, CampaignStatus, ContactStatus, DB, EnrolmentsTable, MessagesTable, SeriesStatus, SeriesStepsTable, SeriesTable, SuppressionsTable, Validation } from '../store/schema.ts';
 import { fromJson } from '../shared/json.ts';
-import { ofMessages } from '../tracking/repo.ts';
 import type { EnrolmentStatus } from './model.ts';
 
 export type SeriesRow = Selectable<SeriesTable>;
@@ -605,9 +604,16 @@ export const seriesRepo = {
       .execute();
   },
 
-  async messageEvents(db: Executor, messageIds: readonly string[]): Promise<Array<{ message_id: string | null; type: string; occurred_at: string; data: unknown; machine: number }>> {
+  /** The events of one contact's step messages: a short range of events_contact_idx (events have no message index, migration 016). */
+  async messageEvents(db: Executor, contactId: string, messageIds: readonly string[]): Promise<Array<{ message_id: string | null; type: string; occurred_at: string; data: unknown; machine: number }>> {
     if (messageIds.length === 0) return [];
-    return db.selectFrom('events').select(['message_id', 'type', 'occurred_at', 'data', 'machine']).where(ofMessages(messageIds)).orderBy('occurred_at').execute();
+    return db
+      .selectFrom('events')
+      .select(['message_id', 'type', 'occurred_at', 'data', 'machine'])
+      .where('contact_id', '=', contactId)
+      .where('message_id', 'in', [...messageIds])
+      .orderBy('occurred_at')
+      .execute();
   },
 };
 

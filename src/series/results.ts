@@ -2,7 +2,7 @@ import type { Executor } from '../store/db.ts';
 import type { TrackingService } from '../tracking/service.ts';
 import { fromJson } from '../shared/json.ts';
 import type { EnrolmentCounts, ExitReason, SeriesStats, StepStats, TrailEntry } from './model.ts';
-import { seriesRepo as repo, type StepRow } from './repo.ts';
+import { seriesRepo as repo, type EnrolmentRow, type StepRow } from './repo.ts';
 
 /**
  * Results of a series (S6.4) and the trail of one enrolment. Per step, delivery and engagement are
@@ -68,10 +68,11 @@ const EVENT_ENTRY: Record<string, string> = { received: 'sent' };
  * enrolled → step 1 queued → sent → opened → step 2 skipped (reason) → exited (goal): the
  * enrolment's own entries, its step messages (the outbox rows), and their delivery events.
  */
-export async function trailOf(db: Executor, seriesId: string, enrolmentId: string, steps: StepRow[]): Promise<TrailEntry[]> {
-  const [own, messages] = await Promise.all([repo.enrolmentEvents(db, enrolmentId), repo.enrolmentMessages(db, seriesId, enrolmentId)]);
+export async function trailOf(db: Executor, seriesId: string, enrolment: Pick<EnrolmentRow, 'id' | 'contact_id'>, steps: StepRow[]): Promise<TrailEntry[]> {
+  const [own, messages] = await Promise.all([repo.enrolmentEvents(db, enrolment.id), repo.enrolmentMessages(db, seriesId, enrolment.id)]);
   const events = await repo.messageEvents(
     db,
+    enrolment.contact_id,
     messages.map((m) => m.id),
   );
   const positionOf = new Map(steps.map((s) => [s.id, s.position]));

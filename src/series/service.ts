@@ -724,7 +724,7 @@ export class SeriesService {
     await this.row(brandId, id);
     const e = await repo.enrolment(this.db, id, enrolmentId);
     if (!e) throw notFound('enrolment', enrolmentId);
-    return { ...toEnrolment(e), trail: await trailOf(this.db, id, enrolmentId, await repo.steps(this.db, id)) };
+    return { ...toEnrolment(e), trail: await trailOf(this.db, id, e, await repo.steps(this.db, id)) };
   }
 
   /** Manual removal: the enrolment exits (`removed`) and its queued step messages are withdrawn. */

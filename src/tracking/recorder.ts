@@ -77,7 +77,7 @@ export class HitRecorder {
     if (hits.length === 0) return;
     const events: EventInsert[] = [];
     const firsts = new Map<string, EngagementFirst>();
-    const bursts: Array<{ messageId: string; from: string; to: string }> = [];
+    const bursts: Array<{ message: HitFacts; from: string; to: string }> = [];
     const iso = isoOfSortedTimes();
     for (const h of hits) {
       const m = facts.get(h.messageId)!;
@@ -86,13 +86,13 @@ export class HitRecorder {
       const machine = verdict.machine || !!h.provider?.machine;
       events.push(eventRow(m, h.kind, at, hitData(h, verdict), machine));
       if (h.kind === 'clicked') this.remember(m.id, { at, target: targetOf(h) });
-      if (verdict.reason === 'link-burst') bursts.push({ messageId: m.id, from: new Date(h.at.getTime() - BURST_WINDOW_MS).toISOString(), to: at });
+      if (verdict.reason === 'link-burst') bursts.push({ message: m, from: new Date(h.at.getTime() - BURST_WINDOW_MS).toISOString(), to: at });
       if (!machine) noteFirst(firsts, m, h.kind, at);
     }
     this.forgetBefore(hits[hits.length - 1].at.getTime() - BURST_WINDOW_MS);
     await q.recordEvents(events);
     if (firsts.size > 0) await q.setEngagementFirsts([...firsts.values()]);
-    for (const b of bursts) await q.markBurst(b.messageId, b.from, b.to);
+    for (const b of bursts) await q.markBurst(b.message, b.from, b.to);
   }
 
   private classify(h: Hit, m: HitFacts): Verdict {

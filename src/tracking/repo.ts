@@ -48,12 +48,14 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const timeType = (dialect: Dialect) => sql.raw(dialect === 'postgres' ? 'timestamptz' : 'text');
 
+/** A message, with the contact its events are filed under. */
+export type MessageOfContact = Pick<MessageRow, 'id' | 'contact_id'>;
+
 /**
- * The events of these messages. They have no index of their own (migration 016): a message's
+ * The events of a message. They have no index of their own (migration 016): the message's
  * contact is on its row, and the contact's events are a short range of events_contact_idx.
  */
-export const ofMessages = (ids: readonly string[]) => (eb: ExpressionBuilder<DB, 'events'>) =>
-  eb.and([eb('events.contact_id', 'in', eb.selectFrom('messages').select('messages.contact_id').where('messages.id', 'in', ids)), eb('events.message_id', 'in', ids)]);
+const ofMessage = (m: MessageOfContact) => (eb: ExpressionBuilder<DB, 'events'>) => eb.and([eb('events.contact_id', '=', m.contact_id), eb('events.message_id', '=', m.id)]);
 
 /** The same, inside an update of the message row itself (first-time columns derived from its events). */
 const OF_THIS_MESSAGE = 'events.contact_id = messages.contact_id and events.message_id = messages.id';
@@ -104,8 +106,8 @@ export const trackingRepo = {
     return q.executeTakeFirst();
   },
 
-  async hasEvent(db: Executor, messageId: string, type: string): Promise<boolean> {
-    return !!(await db.selectFrom('events').select('id').where(ofMessages([messageId])).where('type', '=', type).limit(1).executeTakeFirst());
+  async hasEvent(db: Executor, message: MessageOfContact, type: string): Promise<boolean> {
+    return !!(await db.selectFrom('events').select('id').where(ofMessage(message)).where('type', '=', type).limit(1).executeTakeFirst());
   },
 
   /** The brand of a contact, for an unsubscribe whose message row is gone (its campaign was deleted). */
@@ -160,11 +162,11 @@ export const trackingRepo = {
   },
 
   /** The human clicks of a message in [from, to], now known to be a scanner's, become machine clicks; returns them. */
-  async markMachineClicks(db: Executor, messageId: string, from: string, to: string): Promise<Array<{ campaign_id: string | null; type: string; occurred_at: string }>> {
+  async markMachineClicks(db: Executor, message: MessageOfContact, from: string, to: string): Promise<Array<{ campaign_id: string | null; type: string; occurred_at: string }>> {
     const rows = await db
       .updateTable('events')
       .set({ machine: 1 })
-      .where(ofMessages([messageId]))
+      .where(ofMessage(message))
       .where('type', '=', 'clicked')
       .where('machine', '=', 0)
       .where('occurred_at', '>=', from)
@@ -248,8 +250,8 @@ export const trackingRepo = {
       .execute();
   },
 
-  messageEvents(db: Executor, messageId: string) {
-    return db.selectFrom('events').select(['type', 'occurred_at', 'data', 'machine']).where(ofMessages([messageId])).orderBy('occurred_at').orderBy('id').execute();
+  messageEvents(db: Executor, message: MessageOfContact) {
+    return db.selectFrom('events').select(['type', 'occurred_at', 'data', 'machine']).where(ofMessage(message)).orderBy('occurred_at').orderBy('id').execute();
   },
 };
 
@@ -260,7 +262,7 @@ export interface HitQueries {
   recordEvents(rows: readonly EventInsert[]): Promise<void>;
   setEngagementFirsts(firsts: readonly EngagementFirst[]): Promise<void>;
   /** A burst showed a scanner: its earlier clicks, recorded as human, become machine clicks (rollup too), and the firsts are derived again. */
-  markBurst(messageId: string, from: string, to: string): Promise<void>;
+  markBurst(message: MessageOfContact, from: string, to: string): Promise<void>;
 }
 
 /** PostgreSQL (and SQLite in memory, or when the writer thread failed): multi-row queries, few round trips. */
@@ -269,10 +271,10 @@ export function kyselyHitQueries(db: Executor, dialect: Dialect): HitQueries {
     messageFacts: (ids) => trackingRepo.messageFacts(db, ids),
     recordEvents: (rows) => trackingRepo.recordEvents(db, rows),
     setEngagementFirsts: (firsts) => trackingRepo.setEngagementFirsts(db, dialect, firsts),
-    async markBurst(messageId, from, to) {
-      const moved = await trackingRepo.markMachineClicks(db, messageId, from, to);
+    async markBurst(message, from, to) {
+      const moved = await trackingRepo.markMachineClicks(db, message, from, to);
       await trackingRepo.addActivity(db, [...activityOf(moved.map((e) => ({ ...e, machine: 0 })), -1), ...activityOf(moved.map((e) => ({ ...e, machine: 1 })))]);
-      await trackingRepo.recomputeEngagementFirsts(db, messageId);
+      await trackingRepo.recomputeEngagementFirsts(db, message.id);
     },
   };
 }
@@ -304,7 +306,7 @@ export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
   );
   const activity = sqlite.prepare(`insert into campaign_activity (campaign_id, hour, type, machine, n) values (?, ?, ?, ?, ?) ${UPSERT_ACTIVITY}`);
   const burst = sqlite.prepare(
-    `update events set machine = 1 where contact_id = (select contact_id from messages where id = @id) and message_id = @id
+    `update events set machine = 1 where contact_id = @contact and message_id = @id
       and type = 'clicked' and machine = 0 and occurred_at >= @from and occurred_at <= @to returning campaign_id, type, occurred_at`,
   );
   const human = (types: string) => `(select min(occurred_at) from events where ${OF_THIS_MESSAGE} and type in (${types}) and machine = 0)`;
@@ -325,10 +327,10 @@ export function sqliteHitQueries(sqlite: Database.Database): HitQueries {
     async setEngagementFirsts(list) {
       firsts(list, (statement, values) => statement.run(...values));
     },
-    async markBurst(messageId, from, to) {
-      const moved = burst.all({ id: messageId, from, to }) as Array<{ campaign_id: string | null; type: string; occurred_at: string }>;
+    async markBurst(message, from, to) {
+      const moved = burst.all({ id: message.id, contact: message.contact_id, from, to }) as Array<{ campaign_id: string | null; type: string; occurred_at: string }>;
       addActivity([...activityOf(moved.map((e) => ({ ...e, machine: 0 })), -1), ...activityOf(moved.map((e) => ({ ...e, machine: 1 })))]);
-      recompute.run({ id: messageId });
+      recompute.run({ id: message.id });
     },
   };
 }

@@ -338,7 +338,7 @@ export class TrackingService {
         break;
       case 'sent':
         // The dispatcher records `received` when the provider takes the message; this is the same fact, late.
-        if (!(await repo.hasEvent(this.db, m.id, 'received'))) await repo.recordEvents(this.db, [eventRow(m, 'received', at, base)]);
+        if (!(await repo.hasEvent(this.db, m, 'received'))) await repo.recordEvents(this.db, [eventRow(m, 'received', at, base)]);
         break;
       case 'bounced':
         await this.recordBounce(m, e, at, base);
@@ -600,7 +600,7 @@ export class TrackingService {
       m.status === 'skipped'
         ? { type: 'skipped', at: m.created_at, data: { reason: m.skip_reason }, machine: false }
         : { type: 'queued', at: m.created_at, data: {}, machine: false };
-    const events = await repo.messageEvents(this.db, m.id);
+    const events = await repo.messageEvents(this.db, m);
     return [start, ...events.map((e) => ({ type: e.type, at: e.occurred_at, data: fromJson<Record<string, unknown>>(e.data, {}), machine: e.machine === 1 }))];
   }
 }

@@ -7,7 +7,7 @@ import type { Dialect } from '../db.ts';
  * wrote about a page per click (to the WAL, and again at the checkpoint), the largest cost of
  * writing events. One of them can go without losing a query: every question about one message's
  * events also knows its contact (the message row has it), and a contact's events are a short
- * range of events_contact_idx, so those queries name the contact too (ofMessages in
+ * range of events_contact_idx, so those queries name the contact too (ofMessage in
  * tracking/repo.ts) and `events_message_idx` goes. Folding 130,000 clicks into a fresh database
  * took 61 µs a click with it and 50 µs without.
  *
